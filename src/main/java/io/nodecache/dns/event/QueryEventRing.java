@@ -1,0 +1,158 @@
+package io.nodecache.dns.event;
+
+import io.nodecache.dns.server.CacheOutcome;
+import io.nodecache.dns.server.Exchange;
+import io.nodecache.dns.server.Transport;
+import io.nodecache.dns.wire.Names;
+import io.nodecache.dns.wire.QueryView;
+import io.nodecache.dns.wire.Wire;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fixed ring of preallocated event slots that many DNS threads write and readers follow with their own cursor.
+ *
+ * <p>Writers claim a sequence with one atomic increment and copy primitives and the raw question name into the
+ * slot, so publishing allocates nothing. Each slot carries a version stamp (a seqlock): a reader that finds the
+ * slot rewritten under it, or that fell a whole ring behind, skips ahead and counts the events it lost.
+ */
+public final class QueryEventRing implements QueryEventSink {
+
+    private final Slot[] slots;
+    private final int mask;
+    private final AtomicLong next = new AtomicLong();
+    private final Clock clock;
+
+    public QueryEventRing(int capacityPowerOfTwo, Clock clock) {
+        if (Integer.bitCount(capacityPowerOfTwo) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two: " + capacityPowerOfTwo);
+        }
+        this.slots = new Slot[capacityPowerOfTwo];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot();
+        }
+        this.mask = capacityPowerOfTwo - 1;
+        this.clock = clock;
+    }
+
+    @Override
+    public void publish(Exchange ex, byte[] response, int length, long durationNanos) {
+        long seq = next.getAndIncrement();
+        Slot s = slots[(int) (seq & mask)];
+        s.version = -1;
+        // Readers must never see new field values under the old version stamp.
+        VarHandle.storeStoreFence();
+        QueryView q = ex.query();
+        InetSocketAddress client = ex.client();
+        s.epochMillis = clock.millis();
+        s.client = client;
+        s.id = Wire.id(ex.request());
+        int nameLen = q.questionEnd() > 0 ? q.qnameLength() : 0;
+        System.arraycopy(ex.request(), Wire.HEADER_LENGTH, s.qname, 0, nameLen);
+        s.qnameLength = nameLen;
+        s.qtype = q.questionEnd() > 0 ? q.qtype() : 0;
+        s.qclass = q.questionEnd() > 0 ? q.qclass() : 0;
+        s.transport = ex.transport();
+        s.requestSize = ex.requestLength();
+        s.dnssecOk = q.dnssecOk();
+        s.udpSize = q.udpSize();
+        s.rcode = length >= Wire.HEADER_LENGTH ? Wire.rcode(response) : 0;
+        s.responseFlags = length >= Wire.HEADER_LENGTH ? Wire.flags(response) : 0;
+        s.responseSize = length;
+        s.durationNanos = durationNanos;
+        s.outcome = ex.outcome();
+        s.upstream = ex.upstream();
+        s.zone = ex.zone();
+        s.version = seq;
+    }
+
+    /** The sequence the next published event will get; a new reader starts here to see only new events. */
+    public long head() {
+        return next.get();
+    }
+
+    /**
+     * Reads the event at {@code sequence} into a new {@link QueryEvent}; returns null if it is not yet published.
+     *
+     * @throws LostEventsException if the writers have already overwritten it
+     */
+    public QueryEvent read(long sequence) throws LostEventsException {
+        Slot s = slots[(int) (sequence & mask)];
+        long v = s.version;
+        if (v == sequence) {
+            QueryEvent e = s.snapshot(sequence);
+            // The field reads above must complete before the stamp is checked again.
+            VarHandle.loadLoadFence();
+            if (s.version == sequence) {
+                return e;
+            }
+        } else if (v < sequence && next.get() <= sequence) {
+            return null;
+        } else if (v == -1 && next.get() - sequence <= slots.length) {
+            // Being written right now by a writer that claimed this very sequence.
+            return null;
+        }
+        long oldest = Math.max(0, next.get() - slots.length + 1);
+        throw new LostEventsException(Math.max(1, oldest - sequence), oldest);
+    }
+
+    /** A reader fell so far behind that events were overwritten; it should resume at {@link #resumeAt}. */
+    public static final class LostEventsException extends Exception {
+        private final long lost;
+        private final long resumeAt;
+
+        LostEventsException(long lost, long resumeAt) {
+            super(lost + " query events lost", null, false, false);
+            this.lost = lost;
+            this.resumeAt = resumeAt;
+        }
+
+        public long lost() {
+            return lost;
+        }
+
+        public long resumeAt() {
+            return resumeAt;
+        }
+    }
+
+    private static final class Slot {
+        volatile long version = Long.MIN_VALUE;
+        long epochMillis;
+        InetSocketAddress client;
+        int id;
+        final byte[] qname = new byte[Wire.MAX_NAME_LENGTH + 1];
+        int qnameLength;
+        int qtype;
+        int qclass;
+        Transport transport;
+        int requestSize;
+        boolean dnssecOk;
+        int udpSize;
+        int rcode;
+        int responseFlags;
+        int responseSize;
+        long durationNanos;
+        CacheOutcome outcome;
+        InetSocketAddress upstream;
+        String zone;
+
+        QueryEvent snapshot(long sequence) {
+            InetAddress address = client == null ? null : client.getAddress();
+            int port = client == null ? 0 : client.getPort();
+            String name = Names.toText(qname, 0, qnameLength);
+            String up = upstream == null ? null : upstreamText(upstream);
+            return new QueryEvent(sequence, epochMillis, address, port, id, name, qtype, qclass, transport,
+                    requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize, durationNanos, outcome, up,
+                    zone);
+        }
+
+        private static String upstreamText(InetSocketAddress a) {
+            String host = a.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+    }
+}
