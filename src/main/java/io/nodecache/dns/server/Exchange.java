@@ -33,6 +33,7 @@ public final class Exchange {
     private CacheOutcome outcome = CacheOutcome.NONE;
     private InetSocketAddress upstream;
     private ResponseObserver observer;
+    private QueryView.Verdict verdict;
 
     private Exchange(boolean reusable) {
         this.reusable = reusable;
@@ -69,7 +70,13 @@ public final class Exchange {
         this.outcome = CacheOutcome.NONE;
         this.upstream = null;
         this.observer = null;
-        return query.parse(request, length);
+        this.verdict = query.parse(request, length);
+        return verdict;
+    }
+
+    /** What the parser concluded about the request. */
+    public QueryView.Verdict verdict() {
+        return verdict;
     }
 
     /**

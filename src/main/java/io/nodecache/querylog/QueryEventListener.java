@@ -1,0 +1,12 @@
+package io.nodecache.querylog;
+
+import io.nodecache.dns.event.QueryEvent;
+
+/** Consumes query events on the dispatcher's thread; must be quick, or events are lost (and counted). */
+public interface QueryEventListener {
+
+    void onEvent(QueryEvent event);
+
+    /** Called when the dispatcher fell behind the ring and {@code count} events were overwritten unseen. */
+    default void onLost(long count) {}
+}
