@@ -1,0 +1,135 @@
+package io.nodecache.dns.upstream;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends each query from a new connected UDP socket, so every query gets its own kernel-random source port
+ * (RFC 5452 section 9.2) and the kernel drops datagrams from any other address. Replies that do not answer the query
+ * are dropped and counted, and the exchange keeps waiting until its timeout.
+ */
+final class UdpTransport {
+
+    private static final int MAX_MESSAGE = 65_535;
+
+    private final EventLoop loop;
+    private final ForwardListener listener;
+    /** Shared receive buffer; only the loop thread uses it. */
+    private final ByteBuffer receive = ByteBuffer.allocate(MAX_MESSAGE);
+
+    UdpTransport(EventLoop loop, ForwardListener listener) {
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    /**
+     * Sends {@code query} (its ID already set) to {@code upstream} and completes with the first reply that answers it,
+     * or exceptionally after {@code timeoutNanos}. Completes on the loop thread.
+     */
+    CompletableFuture<byte[]> exchange(InetSocketAddress upstream, byte[] query, int length, long timeoutNanos) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        loop.execute(() -> start(new Exchange(upstream, query, length, result), timeoutNanos));
+        return result;
+    }
+
+    private void start(Exchange exchange, long timeoutNanos) {
+        try {
+            DatagramChannel channel = DatagramChannel.open();
+            exchange.channel = channel;
+            channel.configureBlocking(false);
+            channel.connect(exchange.upstream);
+            channel.register(loop.selector(), SelectionKey.OP_READ, exchange);
+            exchange.timer = loop.schedule(timeoutNanos, () -> exchange.fail(new SocketTimeoutException(
+                    "no answer from " + exchange.upstream + " over UDP in "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")));
+            int sent = channel.write(ByteBuffer.wrap(exchange.query, 0, exchange.length));
+            if (sent == 0) { // send buffer full: a fresh socket cannot be, but do not wait on it either
+                exchange.fail(new IOException("UDP send buffer full for " + exchange.upstream));
+            }
+        } catch (PortUnreachableException e) {
+            exchange.fail(refused(exchange.upstream, e));
+        } catch (IOException e) {
+            exchange.fail(e);
+        }
+    }
+
+    private static ConnectException refused(InetSocketAddress upstream, Exception cause) {
+        ConnectException e = new ConnectException("connection refused by " + upstream + " (ICMP port unreachable)");
+        e.initCause(cause);
+        return e;
+    }
+
+    private final class Exchange implements EventLoop.Handler {
+        final InetSocketAddress upstream;
+        final byte[] query;
+        final int length;
+        final CompletableFuture<byte[]> result;
+        DatagramChannel channel;
+        EventLoop.Timer timer;
+
+        Exchange(InetSocketAddress upstream, byte[] query, int length, CompletableFuture<byte[]> result) {
+            this.upstream = upstream;
+            this.query = query;
+            this.length = length;
+            this.result = result;
+        }
+
+        @Override
+        public void ready(SelectionKey key) throws IOException {
+            while (!result.isDone()) {
+                receive.clear();
+                int n;
+                try {
+                    n = channel.read(receive);
+                } catch (PortUnreachableException e) {
+                    fail(refused(upstream, e));
+                    return;
+                }
+                if (n <= 0) {
+                    return; // nothing more queued
+                }
+                byte[] buffer = receive.array();
+                if (Wire.answers(query, length, buffer, n)) {
+                    finish();
+                    result.complete(Arrays.copyOf(buffer, n));
+                    return;
+                }
+                listener.onMismatch(upstream); // spoofed, late or lying: drop it and keep waiting
+            }
+        }
+
+        @Override
+        public void failed(IOException cause) {
+            fail(cause);
+        }
+
+        void fail(Throwable cause) {
+            if (!result.isDone()) {
+                finish();
+                result.completeExceptionally(cause);
+            }
+        }
+
+        private void finish() {
+            if (timer != null) {
+                timer.cancel();
+            }
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing to do: the socket is gone either way
+                }
+            }
+        }
+    }
+}
