@@ -16,7 +16,7 @@ final class ServerBlockReader {
 
     static final int DEFAULT_PORT = 53;
     static final Duration DEFAULT_RELOAD = Duration.ofSeconds(30);
-    /** CoreDNS's reload refuses anything shorter. */
+    /** CoreDNS's reload refuses a shorter interval, and a jitter between 0 and 1s. */
     static final Duration MIN_RELOAD = Duration.ofSeconds(2);
     static final Duration MIN_JITTER = Duration.ofSeconds(1);
     static final String DEFAULT_HEALTH = ":8080";
@@ -151,8 +151,8 @@ final class ServerBlockReader {
             // Jitter only spreads reloads over time; we check it as CoreDNS does but keep only the interval.
             Token t = d.args().get(1);
             Duration jitter = args.duration(t, "reload jitter");
-            if (jitter.compareTo(MIN_JITTER) < 0) {
-                throw args.fail(t, "reload jitter must be at least 1s, got " + t.text());
+            if (!jitter.isZero() && jitter.compareTo(MIN_JITTER) < 0) {
+                throw args.fail(t, "reload jitter must be 0 (off) or at least 1s, got " + t.text());
             }
         }
         return interval;

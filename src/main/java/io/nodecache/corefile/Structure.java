@@ -6,15 +6,16 @@ import java.util.List;
 /**
  * Groups Corefile words into server blocks and directive lines, checking only braces.
  *
- * <p>A directive is a name plus the words that follow on the same line; a {@code {} at the end of the line opens its
- * block, and a {@code }} closes the innermost open block. Meaning is left to {@link ServerBlockReader}.
+ * <p>A directive is a name plus the words that follow on the same line; an opening brace at the end of the line
+ * opens its block, and a closing brace closes the innermost open block. Meaning is left to
+ * {@link ServerBlockReader}.
  */
 final class Structure {
 
     /**
      * A server block before interpretation.
      *
-     * @param keys  the words before its {@code {}
+     * @param keys  the words before its opening brace
      * @param body  its lines
      */
     record RawBlock(List<Token> keys, List<Directive> body) {}
@@ -49,8 +50,7 @@ final class Structure {
                 keys.add(t);
             }
             if (brace == null) {
-                Token last = keys.get(keys.size() - 1);
-                throw fail(last, "server block key '" + keys.get(0).text() + "' is not followed by '{'");
+                throw fail(keys.get(0), "server block key '" + keys.get(0).text() + "' is not followed by '{'");
             }
             if (keys.isEmpty()) {
                 throw fail(brace, "'{' without a server block key before it");
@@ -65,7 +65,7 @@ final class Structure {
         return blocks;
     }
 
-    /** Reads lines up to the {@code }} that closes {@code open}. */
+    /** Reads lines up to the closing brace that matches {@code open}. */
     private List<Directive> body(Token open) throws CorefileException {
         List<Directive> lines = new ArrayList<>();
         while (next < tokens.size()) {

@@ -5,7 +5,7 @@ package io.nodecache.corefile;
  *
  * @param text   the word, without quotes
  * @param line   1-based line of its first character
- * @param quoted whether it was written in double quotes (a quoted {@code "{"} is a word, not a brace)
+ * @param quoted whether it was written in double quotes (a quoted brace is a word, not a brace)
  */
 record Token(String text, int line, boolean quoted) {
 

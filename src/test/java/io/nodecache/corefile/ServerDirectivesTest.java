@@ -32,6 +32,8 @@ class ServerDirectivesTest {
                 arguments("reload 10s", Duration.ofSeconds(10)),
                 arguments("reload 2s", Duration.ofSeconds(2)),
                 arguments("reload 1m 15s", Duration.ofMinutes(1)),
+                arguments("reload 2s 0s", Duration.ofSeconds(2)),
+                arguments("reload 10s 0", Duration.ofSeconds(10)),
                 arguments("reload 1h30m", Duration.ofMinutes(90)),
                 arguments("reload 45", Duration.ofSeconds(45)));
     }
@@ -83,7 +85,9 @@ class ServerDirectivesTest {
     static Stream<Arguments> shouldFail() {
         return Stream.of(
                 arguments("reload 1s", 2, "reload interval must be at least 2s, got 1s"),
-                arguments("reload 10s 500ms", 2, "reload jitter must be at least 1s"),
+                arguments("reload 10s 500ms", 2, "reload jitter must be 0 (off) or at least 1s"),
+                arguments("reload 0s", 2, "reload interval must be at least 2s"),
+                arguments("reload 3s -1s", 2, "reload jitter can't be negative"),
                 arguments("reload soon", 2, "reload interval: 'soon' is not a duration"),
                 arguments("reload -30s", 2, "reload interval can't be negative"),
                 arguments("reload 10s 2s 1s", 2, "reload: unexpected argument '1s'"),
