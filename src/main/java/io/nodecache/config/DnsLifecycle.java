@@ -1,0 +1,161 @@
+package io.nodecache.config;
+
+import io.nodecache.corefile.CorefileException;
+import io.nodecache.corefile.CorefileParser;
+import io.nodecache.corefile.NodeConfig;
+import io.nodecache.corefile.PillarValues;
+import io.nodecache.corefile.ResolvConf;
+import io.nodecache.corefile.ServerBlock;
+import io.nodecache.dns.authority.AuthoritativeServer;
+import io.nodecache.dns.authority.DemoZones;
+import io.nodecache.dns.authority.ZoneAnswerer;
+import io.nodecache.dns.runtime.CorefileReloader;
+import io.nodecache.dns.runtime.NodeRuntime;
+import io.nodecache.querylog.QueryEventDispatcher;
+import io.nodecache.querylog.StdoutQueryLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the node when Spring has wired it: embedded upstream (if enabled), Corefile load and validation, DNS
+ * listeners, event dispatch, reload polling; and stops them in reverse.
+ *
+ * <p>A bad Corefile at start fails the whole application with the file and line, as node-cache refuses to start.
+ */
+final class DnsLifecycle implements SmartLifecycle {
+
+    static final String EMBEDDED_COREFILE = "embedded/Corefile";
+
+    private final NodeProperties props;
+    private final NodeRuntime runtime;
+    private final QueryEventDispatcher dispatcher;
+    private final StdoutQueryLog stdoutLog;
+    private final PrintStream log;
+    private AuthoritativeServer embeddedUpstream;
+    private CorefileReloader reloader;
+    private volatile boolean running;
+
+    DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, StdoutQueryLog stdoutLog,
+            PrintStream log) {
+        this.props = props;
+        this.runtime = runtime;
+        this.dispatcher = dispatcher;
+        this.stdoutLog = stdoutLog;
+        this.log = log;
+    }
+
+    @Override
+    public void start() {
+        if (props.setupinterface() || props.setupiptables()) {
+            throw new IllegalStateException("setupinterface/setupiptables are not done by this release of nodecache:"
+                    + " start it with --setupinterface=false --setupiptables=false and bind the node's addresses"
+                    + " yourself (the Helm chart's iptables mode arrives in a later release)");
+        }
+        try {
+            if (props.embeddedUpstream()) {
+                embeddedUpstream = new AuthoritativeServer(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new ZoneAnswerer(DemoZones.all()))
+                        .start();
+            }
+            String source = props.conf().isBlank() ? "classpath:" + EMBEDDED_COREFILE : props.conf();
+            String text = readCorefile();
+            NodeConfig config = load(text, source);
+            runtime.apply(config);
+            dispatcher.start();
+            reloadEvery(config).ifPresent(interval -> {
+                reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
+                reloader.start(interval);
+            });
+            log.println("[INFO] nodecache serving DNS on " + runtime.addresses());
+        } catch (CorefileException e) {
+            throw new IllegalStateException("bad Corefile: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the DNS server: " + e.getMessage(), e);
+        }
+        running = true;
+    }
+
+    private NodeConfig load(String text, String source) throws CorefileException {
+        NodeConfig config = CorefileParser.parse(text, source, pillars());
+        Set<String> logged = new HashSet<>();
+        for (ServerBlock b : config.blocks()) {
+            if (b.log()) {
+                logged.addAll(b.zones());
+            }
+        }
+        stdoutLog.loggedZones(logged);
+        return config;
+    }
+
+    private PillarValues pillars() {
+        String clusterDns = props.clusterDns();
+        if (clusterDns == null && embeddedUpstream != null) {
+            clusterDns = "127.0.0.1:" + embeddedUpstream.port();
+        }
+        if (clusterDns == null) {
+            clusterDns = PillarValues.clusterDnsFromEnv(props.upstreamsvc(), System.getenv());
+        }
+        List<String> upstreams = props.upstreamServers().isEmpty()
+                ? ResolvConf.nameservers(Path.of(props.resolvConf())) : props.upstreamServers();
+        return new PillarValues(PillarValues.splitLocalIp(props.localip()), props.dnsServer(), props.dnsDomain(),
+                clusterDns, upstreams);
+    }
+
+    private String readCorefile() throws IOException {
+        if (!props.conf().isBlank()) {
+            return Files.readString(Path.of(props.conf()), StandardCharsets.UTF_8);
+        }
+        try (InputStream in = DnsLifecycle.class.getClassLoader().getResourceAsStream(EMBEDDED_COREFILE)) {
+            if (in == null) {
+                throw new IOException("the embedded Corefile is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The embedded Corefile is a resource, not a file: it is never polled. */
+    private Optional<Duration> reloadEvery(NodeConfig config) {
+        if (props.conf().isBlank()) {
+            return Optional.empty();
+        }
+        Optional<Duration> fromCorefile = config.blocks().stream()
+                .map(ServerBlock::reload).flatMap(Optional::stream).findFirst();
+        return fromCorefile.isPresent() && props.reloadInterval() != null
+                ? Optional.of(props.reloadInterval()) : fromCorefile;
+    }
+
+    /** The embedded authoritative upstream's address, when it runs. */
+    Optional<InetSocketAddress> embeddedUpstream() {
+        return Optional.ofNullable(embeddedUpstream).map(AuthoritativeServer::address);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (reloader != null) {
+            reloader.close();
+        }
+        runtime.close();
+        if (embeddedUpstream != null) {
+            embeddedUpstream.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

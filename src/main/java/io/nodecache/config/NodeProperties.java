@@ -1,0 +1,70 @@
+package io.nodecache.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How a node starts. Defaults make the embedded default: the bundled Corefile on 127.0.0.1:1053 with an embedded
+ * authoritative upstream for the demo cluster. node-cache's own flag names ({@code localip}, {@code conf},
+ * {@code upstreamsvc}, {@code health-port}, {@code setupinterface}, {@code setupiptables}, {@code skipteardown},
+ * {@code syncinterval}) are accepted as top-level properties too, e.g. {@code --localip=169.254.20.10}.
+ *
+ * @param conf             Corefile path; empty means the bundled embedded default
+ * @param localip          comma-separated addresses to listen on ({@code __PILLAR__LOCAL__DNS__})
+ * @param dnsServer        the kube-dns service IP ({@code __PILLAR__DNS__SERVER__})
+ * @param dnsDomain        the cluster domain ({@code __PILLAR__DNS__DOMAIN__})
+ * @param upstreamsvc      the service whose {@code <NAME>_SERVICE_HOST} env var gives {@code __PILLAR__CLUSTER__DNS__}
+ * @param clusterDns       an explicit {@code __PILLAR__CLUSTER__DNS__}, overriding the embedded upstream and the env
+ * @param upstreamServers  {@code __PILLAR__UPSTREAM__SERVERS__}; empty means the nameservers of {@code resolvConf}
+ * @param resolvConf       the resolv.conf to read upstream servers from
+ * @param embeddedUpstream start the embedded authoritative upstream (demo cluster zones) on loopback
+ * @param healthPort       node-cache's {@code -health-port} (used by the iptables rules of a later release)
+ * @param setupinterface   node-cache's {@code -setupinterface}: not done by this release
+ * @param setupiptables    node-cache's {@code -setupiptables}: not done by this release
+ * @param skipteardown     node-cache's {@code -skipteardown}
+ * @param syncinterval     node-cache's {@code -syncinterval}
+ * @param reloadInterval   overrides the Corefile's {@code reload} interval (tests)
+ * @param udpThreads       receive threads per UDP address; 0 means one per core, at least 2
+ * @param readTimeout      per-attempt upstream timeout
+ * @param deadline         overall time to find an answering upstream
+ */
+@ConfigurationProperties("nodecache")
+public record NodeProperties(
+        String conf,
+        String localip,
+        String dnsServer,
+        String dnsDomain,
+        String upstreamsvc,
+        String clusterDns,
+        List<String> upstreamServers,
+        String resolvConf,
+        Boolean embeddedUpstream,
+        Integer healthPort,
+        Boolean setupinterface,
+        Boolean setupiptables,
+        Boolean skipteardown,
+        Duration syncinterval,
+        Duration reloadInterval,
+        Integer udpThreads,
+        Duration readTimeout,
+        Duration deadline) {
+
+    public NodeProperties {
+        conf = conf == null ? "" : conf;
+        localip = localip == null ? "127.0.0.1" : localip;
+        dnsDomain = dnsDomain == null ? "cluster.local" : dnsDomain;
+        upstreamsvc = upstreamsvc == null ? "kube-dns" : upstreamsvc;
+        upstreamServers = upstreamServers == null ? List.of() : List.copyOf(upstreamServers);
+        resolvConf = resolvConf == null ? "/etc/resolv.conf" : resolvConf;
+        embeddedUpstream = embeddedUpstream == null || embeddedUpstream;
+        healthPort = healthPort == null ? 8080 : healthPort;
+        setupinterface = setupinterface != null && setupinterface;
+        setupiptables = setupiptables != null && setupiptables;
+        skipteardown = skipteardown != null && skipteardown;
+        syncinterval = syncinterval == null ? Duration.ofSeconds(60) : syncinterval;
+        udpThreads = udpThreads == null ? 0 : udpThreads;
+        readTimeout = readTimeout == null ? Duration.ofSeconds(2) : readTimeout;
+        deadline = deadline == null ? Duration.ofSeconds(5) : deadline;
+    }
+}
