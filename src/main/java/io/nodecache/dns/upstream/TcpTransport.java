@@ -56,11 +56,6 @@ final class TcpTransport {
         return result;
     }
 
-    /** Open connections, pooled ones only (for tests and the console). */
-    int pooledConnections() {
-        return pool.size();
-    }
-
     private void send(Exchange exchange) {
         if (loop.isClosed()) {
             exchange.fail(new IOException("forwarder closed"));
