@@ -47,6 +47,9 @@ final class TcpTransport {
      */
     CompletableFuture<byte[]> exchange(InetSocketAddress upstream, byte[] query, int length, long timeoutNanos,
                                        boolean reuse) {
+        if (loop.isClosed()) { // its thread may be gone: nothing would ever complete the future
+            return CompletableFuture.failedFuture(new IOException("forwarder closed"));
+        }
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         loop.execute(() -> {
             Exchange exchange = new Exchange(upstream, query, length, reuse, result);
@@ -54,11 +57,6 @@ final class TcpTransport {
             send(exchange);
         });
         return result;
-    }
-
-    /** Open connections, pooled ones only (for tests and the console). */
-    int pooledConnections() {
-        return pool.size();
     }
 
     private void send(Exchange exchange) {

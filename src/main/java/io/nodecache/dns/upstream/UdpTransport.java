@@ -36,6 +36,9 @@ final class UdpTransport {
      * or exceptionally after {@code timeoutNanos}. Completes on the loop thread.
      */
     CompletableFuture<byte[]> exchange(InetSocketAddress upstream, byte[] query, int length, long timeoutNanos) {
+        if (loop.isClosed()) { // its thread may be gone: nothing would ever complete the future
+            return CompletableFuture.failedFuture(new IOException("forwarder closed"));
+        }
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         loop.execute(() -> start(new Exchange(upstream, query, length, result), timeoutNanos));
         return result;
