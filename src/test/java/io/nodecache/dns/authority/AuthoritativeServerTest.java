@@ -192,7 +192,7 @@ class AuthoritativeServerTest {
     }
 
     @Test
-    void closedServerReleasesItsPort() throws IOException {
+    void closeReleasesThePortBeforeReturning() throws IOException {
         InetSocketAddress address = server.address();
         server.close();
         try (AuthoritativeServer again = new AuthoritativeServer(address, new ZoneAnswerer(List.of()))) {
