@@ -118,6 +118,26 @@ class TestUpstreamTest {
     }
 
     @Test
+    void delayedAnswersDoNotQueueBehindEachOther() throws Exception {
+        upstream.delay(Duration.ofMillis(400));
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<Message>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                answers.add(clients.submit(() -> udp("a.example.", Type.A)));
+            }
+            for (java.util.concurrent.Future<Message> answer : answers) {
+                assertEquals(Rcode.NOERROR, answer.get().getRcode());
+            }
+            // Ten answers held 400 ms each, yet all back well before 10 x 400 ms: the delay holds no thread.
+            assertTrue(System.nanoTime() - start < Duration.ofMillis(1500).toNanos());
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
     void silentAnswersNothingButCounts() throws IOException {
         upstream.silent(true);
         Message query = RawDnsClient.query("a.example.", Type.A, 0);

@@ -66,6 +66,8 @@ public final class AuthoritativeServer implements AutoCloseable {
     private ServerSocket tcp;
     private ExecutorService workers;
     private ExecutorService connectionThreads;
+    private Thread udpReceiver;
+    private Thread tcpAcceptor;
 
     /** Creates a server for {@code handler} on {@code bindAddress} (port 0 picks a free port); call {@link #start()}. */
     public AuthoritativeServer(InetSocketAddress bindAddress, QueryHandler handler) {
@@ -92,8 +94,10 @@ public final class AuthoritativeServer implements AutoCloseable {
         workers = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
                 daemonThreads("authority-udp-worker"));
         connectionThreads = Executors.newCachedThreadPool(daemonThreads("authority-tcp-conn"));
-        daemonThreads("authority-udp-recv").newThread(this::receiveUdp).start();
-        daemonThreads("authority-tcp-accept").newThread(this::acceptTcp).start();
+        udpReceiver = daemonThreads("authority-udp-recv").newThread(this::receiveUdp);
+        tcpAcceptor = daemonThreads("authority-tcp-accept").newThread(this::acceptTcp);
+        udpReceiver.start();
+        tcpAcceptor.start();
         return this;
     }
 
@@ -343,6 +347,21 @@ public final class AuthoritativeServer implements AutoCloseable {
         if (workers != null) {
             workers.shutdownNow();
             connectionThreads.shutdownNow();
+        }
+        // A socket closed while a thread is blocked in it is released only when that thread leaves the call;
+        // waiting for it means the port is free again when close() returns.
+        join(udpReceiver);
+        join(tcpAcceptor);
+    }
+
+    private static void join(Thread thread) {
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
