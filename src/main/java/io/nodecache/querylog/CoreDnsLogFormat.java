@@ -19,13 +19,13 @@ public final class CoreDnsLogFormat {
     public static String format(QueryEvent e) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("[INFO] ");
-        String ip = e.clientAddress() == null ? "-" : e.clientAddress().getHostAddress();
-        // CoreDNS brackets IPv6 remotes (RFC 3986) and prints zone-less addresses.
+        // CoreDNS brackets IPv6 remotes (RFC 3986) and prints them as Go does, in RFC 5952's short form.
         if (e.clientAddress() instanceof Inet6Address) {
-            int zone = ip.indexOf('%');
-            sb.append('[').append(zone >= 0 ? ip.substring(0, zone) : ip).append(']');
+            sb.append('[');
+            appendIpv6(sb, e.clientAddress().getAddress());
+            sb.append(']');
         } else {
-            sb.append(ip);
+            sb.append(e.clientAddress() == null ? "-" : e.clientAddress().getHostAddress());
         }
         sb.append(':').append(e.clientPort()).append(" - ").append(e.id()).append(" \"")
                 .append(Type.string(e.qtype())).append(' ').append(DClass.string(e.qclass())).append(' ')
@@ -36,6 +36,38 @@ public final class CoreDnsLogFormat {
         sb.append(' ').append(e.responseSize()).append(' ');
         appendSeconds(sb, e.durationNanos());
         return sb.toString();
+    }
+
+    /** RFC 5952 §4: lower-case hex, no leading zeros, the longest run of two or more zero groups as "::". */
+    static void appendIpv6(StringBuilder sb, byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xFF) << 8) | (a[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (i > 0 && i != bestStart + bestLen) {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
     }
 
     /** Response flags in CoreDNS's order and spelling: qr,aa,tc,rd,ra,z,ad,cd. */

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -35,6 +36,20 @@ class CoreDnsLogFormatTest {
                 Arguments.of(event("10.0.0.1", 1, 2, ".", Type.NS, Transport.UDP, 17, false, 512, Rcode.REFUSED,
                         Wire.FLAG_QR, 17, 1),
                         "[INFO] 10.0.0.1:1 - 2 \"NS IN . udp 17 false 512\" REFUSED qr 17 0.000000001s"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "::1, ::1",
+        "0:0:0:0:0:0:0:0, ::",
+        "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+        "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+        "fe80:0:0:0:0:0:0:1, fe80::1",
+        "2001:db8:0:0:0:0:2:0, 2001:db8::2:0"})
+    void ipv6InRfc5952ShortForm(String address, String expected) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        CoreDnsLogFormat.appendIpv6(sb, InetAddress.getByName(address).getAddress());
+        assertEquals(expected, sb.toString());
     }
 
     @ParameterizedTest

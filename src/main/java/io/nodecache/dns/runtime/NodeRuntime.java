@@ -4,6 +4,7 @@ import io.nodecache.corefile.CacheConfig;
 import io.nodecache.corefile.ForwardConfig;
 import io.nodecache.corefile.NodeConfig;
 import io.nodecache.corefile.ServerBlock;
+import io.nodecache.dns.cache.CacheListener;
 import io.nodecache.dns.cache.CacheStage;
 import io.nodecache.dns.cache.ResponseCache;
 import io.nodecache.dns.event.QueryEventSink;
@@ -108,7 +109,7 @@ public final class NodeRuntime implements AutoCloseable {
                 if (block.cache().isPresent()) {
                     CacheKey key = new CacheKey(zone, block.port(), block.cache().get());
                     ResponseCache cache = newCaches.computeIfAbsent(key,
-                            k -> caches.containsKey(k) ? caches.get(k) : new ResponseCache(k.config(), clock));
+                            k -> caches.containsKey(k) ? caches.get(k) : new ResponseCache(k.config(), clock, CacheListener.NONE));
                     pipeline = new CacheStage(cache, pipeline);
                 }
                 if (block.loop()) {
