@@ -1,0 +1,233 @@
+package io.nodecache.dns.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nodecache.corefile.CorefileParser;
+import io.nodecache.corefile.PillarValues;
+import io.nodecache.testing.MutableClock;
+import io.nodecache.testing.NodeHarness;
+import io.nodecache.testing.TestUpstream;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** Routing, reload, loop detection and health over real sockets. */
+class NodeLifecycleTest {
+
+    private final MutableClock clock = new MutableClock();
+
+    @Test
+    void longestZoneSuffixPicksTheServerBlock() throws Exception {
+        try (TestUpstream cluster = TestUpstream.builder()
+                        .withRecord("web.default.svc.cluster.local.", Type.A, 30, "10.96.1.1").start();
+                TestUpstream outside = TestUpstream.builder()
+                        .withRecord("www.example.org.", Type.A, 300, "192.0.2.80")
+                        .withRecord("web.default.svc.cluster.local.", Type.A, 30, "192.0.2.99").start();
+                NodeHarness node = NodeHarness.start("""
+                        cluster.local:0 {
+                            bind 127.0.0.1
+                            forward . 127.0.0.1:%d
+                        }
+                        .:0 {
+                            bind 127.0.0.1
+                            forward . 127.0.0.1:%d
+                        }
+                        """.formatted(cluster.port(), outside.port()), clock)) {
+            assertEquals("10.96.1.1", firstAnswer(node.query("web.default.svc.cluster.local.", Type.A)));
+            assertEquals("192.0.2.80", firstAnswer(node.query("www.example.org.", Type.A)));
+            assertEquals(0, outside.queriesFor("web.default.svc.cluster.local.", Type.A));
+        }
+    }
+
+    @Test
+    void failsOverToTheSecondUpstreamWhenTheFirstIsSilent() throws Exception {
+        try (TestUpstream dead = TestUpstream.builder().withRecord("a.test.", Type.A, 30, "192.0.2.1").start();
+                TestUpstream alive = TestUpstream.builder().withRecord("a.test.", Type.A, 30, "192.0.2.2").start();
+                NodeHarness node = NodeHarness.start("""
+                        .:0 {
+                            bind 127.0.0.1
+                            forward . 127.0.0.1:%d 127.0.0.1:%d {
+                                policy sequential
+                            }
+                        }
+                        """.formatted(dead.port(), alive.port()), clock)) {
+            dead.silent(true);
+            assertEquals("192.0.2.2", firstAnswer(node.query("a.test.", Type.A)));
+            assertEquals(1, dead.queriesFor("a.test.", Type.A));
+        }
+    }
+
+    @Test
+    void goodReloadSwapsConfigurationWithoutDroppingQueries(@TempDir Path dir) throws Exception {
+        try (TestUpstream first = TestUpstream.builder().withRecord("a.test.", Type.A, 30, "192.0.2.1").start();
+                TestUpstream second = TestUpstream.builder().withRecord("a.test.", Type.A, 30, "192.0.2.2").start()) {
+            int port = freePort();
+            Path corefile = dir.resolve("Corefile");
+            String v1 = corefileOn(port, first.port());
+            Files.writeString(corefile, v1);
+            try (NodeHarness node = NodeHarness.start(v1, clock);
+                    CorefileReloader reloader = new CorefileReloader(corefile, v1,
+                            (text, src) -> CorefileParser.parse(text, src, PillarValues.none()), node.runtime(),
+                            node.logStream())) {
+                assertEquals("192.0.2.1", firstAnswer(node.query("a.test.", Type.A)));
+                AtomicBoolean done = new AtomicBoolean();
+                AtomicInteger answered = new AtomicInteger();
+                AtomicInteger failed = new AtomicInteger();
+                Thread load = new Thread(() -> {
+                    while (!done.get()) {
+                        try {
+                            node.query("a.test.", Type.A);
+                            answered.incrementAndGet();
+                        } catch (IOException e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                });
+                load.start();
+                Thread.sleep(200);
+                Files.writeString(corefile, corefileOn(port, second.port()));
+                assertTrue(reloader.check());
+                Thread.sleep(200);
+                done.set(true);
+                load.join();
+
+                assertEquals("192.0.2.2", firstAnswer(node.query("a.test.", Type.A)));
+                assertEquals(0, failed.get(), "queries dropped during reload");
+                assertTrue(answered.get() > 10, "load ran: " + answered.get());
+                assertEquals(0, reloader.failures());
+            }
+        }
+    }
+
+    @Test
+    void badReloadIsCountedAndTheLastGoodConfigurationKeepsServing(@TempDir Path dir) throws Exception {
+        try (TestUpstream up = TestUpstream.builder().withRecord("a.test.", Type.A, 30, "192.0.2.1").start()) {
+            int port = freePort();
+            Path corefile = dir.resolve("Corefile");
+            String good = corefileOn(port, up.port());
+            Files.writeString(corefile, good);
+            try (NodeHarness node = NodeHarness.start(good, clock);
+                    CorefileReloader reloader = new CorefileReloader(corefile, good,
+                            (text, src) -> CorefileParser.parse(text, src, PillarValues.none()), node.runtime(),
+                            node.logStream())) {
+                Files.writeString(corefile, good.replace("    bind 127.0.0.1\n", "    bind 127.0.0.1\n    cache 30 {\n"
+                        + "        sucess 10\n    }\n"));
+                assertFalse(reloader.check());
+
+                assertEquals(1, reloader.failures());
+                assertTrue(node.log().contains("[ERROR] Restart failed: " + corefile + ":4:"), node.log());
+                assertEquals("192.0.2.1", firstAnswer(node.query("a.test.", Type.A)));
+                assertFalse(reloader.check(), "an unchanged bad file is reported once");
+                assertEquals(1, reloader.failures());
+            }
+        }
+    }
+
+    @Test
+    void forwardingLoopIsDetected() throws Exception {
+        int port = freePort();
+        try (NodeHarness node = NodeHarness.start("""
+                .:%d {
+                    loop
+                    bind 127.0.0.1
+                    forward . 127.0.0.1:%d
+                }
+                """.formatted(port, port), clock)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (node.loops().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, node.loops().size());
+            assertTrue(node.loops().get(0).matches("Loop \\(127\\.0\\.0\\.1 -> \\.\\) detected for zone \"\\.\", see "
+                    + "https://coredns\\.io/plugins/loop#troubleshooting\\. Query: \"HINFO \\d+\\.\\d+\\.\""),
+                    node.loops().get(0));
+        }
+    }
+
+    @Test
+    void noLoopIsReportedWhenTheUpstreamAnswers() throws Exception {
+        try (TestUpstream up = TestUpstream.builder().withSoa("test.", 60, 60).start();
+                NodeHarness node = NodeHarness.start("""
+                        test:0 {
+                            loop
+                            bind 127.0.0.1
+                            forward . 127.0.0.1:%d
+                        }
+                        """.formatted(up.port()), clock)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (up.received().stream().noneMatch(r -> r.type() == Type.HINFO) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            assertTrue(up.received().stream().anyMatch(r -> r.type() == Type.HINFO), "the probe went upstream");
+            assertTrue(node.loops().isEmpty());
+        }
+    }
+
+    @Test
+    void healthSaysOkAndReadinessWaitsForAnUpstream() throws Exception {
+        try (TestUpstream up = TestUpstream.builder().withSoa("test.", 60, 60).start()) {
+            up.silent(true);
+            try (NodeHarness node = NodeHarness.start("""
+                    test:0 {
+                        bind 127.0.0.1
+                        health 127.0.0.1:0
+                        forward . 127.0.0.1:%d
+                    }
+                    """.formatted(up.port()), clock)) {
+                InetSocketAddress health = node.runtime().healthAddresses().get(0);
+                assertEquals("200 OK", get(health, "/health"));
+                assertEquals("503 no upstream has answered a health probe yet", get(health, "/ready"));
+                up.silent(false);
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (!node.runtime().readiness().ready() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals("200 OK", get(health, "/ready"));
+            }
+        }
+    }
+
+    private static String get(InetSocketAddress a, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + a.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    private static String corefileOn(int port, int upstreamPort) {
+        return """
+                .:%d {
+                    bind 127.0.0.1
+                    forward . 127.0.0.1:%d
+                }
+                """.formatted(port, upstreamPort);
+    }
+
+    static int freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String firstAnswer(Message m) {
+        assertEquals(Rcode.NOERROR, m.getRcode(), m.toString());
+        return m.getSection(Section.ANSWER).get(0).rdataToString();
+    }
+}
