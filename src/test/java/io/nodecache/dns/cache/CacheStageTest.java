@@ -524,4 +524,31 @@ class CacheStageTest {
         assertEquals(1, h.cache.inserts(StoreType.DENIAL));
         assertEquals(java.util.List.of("insert:success", "insert:denial"), h.events);
     }
+
+    @Test
+    void cachedServfailDoesNotShadowAUsablePositiveEntry() {
+        CacheHarness h = new CacheHarness(config().serveStale(Duration.ofHours(1), false).build());
+        h.ask(query("www.example."));
+        h.clock.advanceSeconds(40);
+        h.upstream.answer = q -> reply(q, Rcode.SERVFAIL);
+        assertEquals(CacheOutcome.STALE, h.ask(query("www.example.")).outcome()); // refresh stores the SERVFAIL
+        assertEquals(1, h.cache.entries(StoreType.DENIAL));
+        Answer answer = h.ask(query("www.example."));
+        assertEquals(Rcode.NOERROR, answer.rcode());
+        assertEquals(CacheOutcome.STALE, answer.outcome());
+    }
+
+    @Test
+    void positiveRefreshReplacesADenial() {
+        CacheHarness h = new CacheHarness(config().serveStale(Duration.ofHours(1), false).build());
+        h.upstream.answer = q -> negative(q, Rcode.NXDOMAIN, 30);
+        h.ask(query("new.example."));
+        h.clock.advanceSeconds(40);
+        h.upstream.answer = q -> a(q, 300, "192.0.2.5");
+        assertEquals(Rcode.NXDOMAIN, h.ask(query("new.example.")).rcode(), "stale denial, refreshed behind it");
+        assertEquals(0, h.cache.entries(StoreType.DENIAL));
+        Answer fresh = h.ask(query("new.example."));
+        assertEquals(Rcode.NOERROR, fresh.rcode());
+        assertEquals(CacheOutcome.HIT, fresh.outcome());
+    }
 }
