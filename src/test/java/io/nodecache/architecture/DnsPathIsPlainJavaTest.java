@@ -1,0 +1,37 @@
+package io.nodecache.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the DNS path free of Spring and reflection (STYLE.md §2), so it stays fast and testable on its own. */
+class DnsPathIsPlainJavaTest {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.nodecache");
+
+    @Test
+    void dnsPackagesDoNotUseSpring() {
+        noClasses().that().resideInAPackage("io.nodecache.dns..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+                .check(classes);
+    }
+
+    @Test
+    void dnsPackagesDoNotUseReflection() {
+        noClasses().that().resideInAPackage("io.nodecache.dns..")
+                .should().dependOnClassesThat().resideInAPackage("java.lang.reflect..")
+                .check(classes);
+    }
+
+    @Test
+    void querylogAndCorefileDoNotUseSpring() {
+        noClasses().that().resideInAnyPackage("io.nodecache.querylog..", "io.nodecache.corefile..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+                .check(classes);
+    }
+}
