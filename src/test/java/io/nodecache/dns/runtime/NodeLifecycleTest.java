@@ -205,6 +205,41 @@ class NodeLifecycleTest {
         }
     }
 
+    @Test
+    void listensOnEveryBindAddress() throws Exception {
+        try (TestUpstream up = TestUpstream.builder().withRecord("a.test.", Type.A, 30, "192.0.2.1").start();
+                NodeHarness node = NodeHarness.start("""
+                        .:%d {
+                            bind 127.0.0.1 127.0.0.2
+                            forward . 127.0.0.1:%d
+                        }
+                        """.formatted(freePort(), up.port()), clock)) {
+            assertEquals(2, node.runtime().addresses().size());
+            for (InetSocketAddress a : node.runtime().addresses()) {
+                org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver(a);
+                r.setTimeout(Duration.ofSeconds(2));
+                Message m = r.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
+                        org.xbill.DNS.Name.fromString("a.test."), Type.A, org.xbill.DNS.DClass.IN)));
+                assertEquals("192.0.2.1", firstAnswer(m));
+            }
+        }
+    }
+
+    @Test
+    void idleTcpConnectionIsClosed() throws Exception {
+        RuntimeOptions quickIdle = new RuntimeOptions(2, Duration.ofMillis(300), 64, Duration.ofMillis(300),
+                Duration.ofMillis(1500), Duration.ofSeconds(5));
+        try (TestUpstream up = TestUpstream.builder().withSoa("test.", 60, 60).start();
+                NodeHarness node = NodeHarness.start(".:0 {\n bind 127.0.0.1\n forward . 127.0.0.1:%d\n}\n"
+                        .formatted(up.port()), clock, quickIdle);
+                java.net.Socket s = new java.net.Socket(node.dns().getAddress(), node.dns().getPort())) {
+            s.setSoTimeout(3000);
+            long start = System.nanoTime();
+            assertEquals(-1, s.getInputStream().read(), "server closed the idle connection");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos());
+        }
+    }
+
     private static String get(InetSocketAddress a, String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + a.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
