@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 public final class QueryEventDispatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(QueryEventDispatcher.class.getName());
-    private static final long IDLE_PARK_NANOS = 500_000;
+    /** Consumers are not latency-critical: waking less often costs the DNS threads' core less. */
+    private static final long IDLE_PARK_NANOS = 2_000_000;
 
     private final QueryEventRing ring;
     private final List<QueryEventListener> listeners = new CopyOnWriteArrayList<>();
@@ -48,7 +49,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
         while (running) {
             QueryEvent e;
             try {
-                e = ring.read(cursor);
+                e = ring.read(cursor, this::anyoneWants);
             } catch (QueryEventRing.LostEventsException ex) {
                 lost.add(ex.lost());
                 listeners.forEach(l -> l.onLost(ex.lost()));
@@ -60,14 +61,28 @@ public final class QueryEventDispatcher implements AutoCloseable {
                 continue;
             }
             cursor++;
+            if (e == QueryEventRing.SKIPPED) {
+                continue;
+            }
             for (QueryEventListener l : listeners) {
                 try {
-                    l.onEvent(e);
+                        if (l.wants(e.zone())) {
+                        l.onEvent(e);
+                    }
                 } catch (RuntimeException ex) {
                     LOG.log(Level.WARNING, "query event listener failed", ex);
                 }
             }
         }
+    }
+
+    private boolean anyoneWants(String zone) {
+        for (QueryEventListener l : listeners) {
+            if (l.wants(zone)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -7,6 +7,11 @@ public interface QueryEventListener {
 
     void onEvent(QueryEvent event);
 
+    /** Whether this listener wants the events of {@code zone}; events nobody wants are never materialised. */
+    default boolean wants(String zone) {
+        return true;
+    }
+
     /** Called when the dispatcher fell behind the ring and {@code count} events were overwritten unseen. */
     default void onLost(long count) {}
 }

@@ -20,8 +20,13 @@ public final class StdoutQueryLog implements QueryEventListener {
     }
 
     @Override
+    public boolean wants(String zone) {
+        return loggedZones.contains(zone);
+    }
+
+    @Override
     public void onEvent(QueryEvent event) {
-        if (loggedZones.contains(event.zone())) {
+        if (wants(event.zone())) {
             out.println(CoreDnsLogFormat.format(event));
         }
     }

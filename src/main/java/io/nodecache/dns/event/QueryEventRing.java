@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class QueryEventRing implements QueryEventSink {
 
+    /** Returned by {@link #read(long, java.util.function.Predicate)} for an event its filter did not want. */
+    public static final QueryEvent SKIPPED = new QueryEvent(-1, 0, null, 0, 0, ".", 0, 0, null, 0, false, 0, 0, 0,
+            0, 0, null, null, ".");
+
     private final Slot[] slots;
     private final int mask;
     private final AtomicLong next = new AtomicLong();
@@ -80,10 +84,18 @@ public final class QueryEventRing implements QueryEventSink {
      * @throws LostEventsException if the writers have already overwritten it
      */
     public QueryEvent read(long sequence) throws LostEventsException {
+        return read(sequence, zone -> true);
+    }
+
+    /**
+     * Like {@link #read(long)}, but builds the event only if {@code wanted} accepts its zone; otherwise returns
+     * {@link #SKIPPED}, so readers that filter pay no allocation for events they drop.
+     */
+    public QueryEvent read(long sequence, java.util.function.Predicate<String> wanted) throws LostEventsException {
         Slot s = slots[(int) (sequence & mask)];
         long v = s.version;
         if (v == sequence) {
-            QueryEvent e = s.snapshot(sequence);
+            QueryEvent e = wanted.test(s.zone) ? s.snapshot(sequence) : SKIPPED;
             // The field reads above must complete before the stamp is checked again.
             VarHandle.loadLoadFence();
             if (s.version == sequence) {
