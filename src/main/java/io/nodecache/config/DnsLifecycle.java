@@ -37,6 +37,9 @@ import org.springframework.context.SmartLifecycle;
  */
 final class DnsLifecycle implements SmartLifecycle {
 
+    /** A low phase stops late: pods keep their DNS until after the web server has gone. */
+    private static final int PHASE = 0;
+
     static final String EMBEDDED_COREFILE = "embedded/Corefile";
 
     private final NodeProperties props;
@@ -58,7 +61,10 @@ final class DnsLifecycle implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
         if (props.setupinterface() || props.setupiptables()) {
             throw new IllegalStateException("setupinterface/setupiptables are not done by this release of nodecache:"
                     + " start it with --setupinterface=false --setupiptables=false and bind the node's addresses"
@@ -81,8 +87,10 @@ final class DnsLifecycle implements SmartLifecycle {
             });
             log.println("[INFO] nodecache serving DNS on " + runtime.addresses());
         } catch (CorefileException e) {
+            closeStarted();
             throw new IllegalStateException("bad Corefile: " + e.getMessage(), e);
         } catch (IOException e) {
+            closeStarted();
             throw new UncheckedIOException("cannot start the DNS server: " + e.getMessage(), e);
         }
         running = true;
@@ -143,8 +151,16 @@ final class DnsLifecycle implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
+        closeStarted();
+    }
+
+    private void closeStarted() {
+        dispatcher.close();
         if (reloader != null) {
             reloader.close();
         }
@@ -152,6 +168,11 @@ final class DnsLifecycle implements SmartLifecycle {
         if (embeddedUpstream != null) {
             embeddedUpstream.close();
         }
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     @Override

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.xbill.DNS.Type;
 
 /**
@@ -30,16 +28,17 @@ class EmbeddedDefaultSmokeTest {
     static final TestUpstream OUTSIDE = TestUpstream.builder()
             .withRecord("www.outside.test.", Type.A, 300, "192.0.2.7").start();
 
+    static {
+        // The DNS node starts while Spring reads its environment, before test property sources exist.
+        System.setProperty("nodecache.upstream-servers", "127.0.0.1:" + OUTSIDE.port());
+    }
+
     @LocalServerPort
     int webPort;
 
-    @DynamicPropertySource
-    static void upstreams(DynamicPropertyRegistry registry) {
-        registry.add("nodecache.upstream-servers", () -> "127.0.0.1:" + OUTSIDE.port());
-    }
-
     @AfterAll
     static void stopUpstream() {
+        System.clearProperty("nodecache.upstream-servers");
         OUTSIDE.close();
     }
 

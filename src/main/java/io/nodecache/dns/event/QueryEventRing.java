@@ -101,14 +101,12 @@ public final class QueryEventRing implements QueryEventSink {
             if (s.version == sequence) {
                 return e;
             }
-        } else if (v < sequence && next.get() <= sequence) {
-            return null;
-        } else if (v == -1 && next.get() - sequence <= slots.length) {
-            // Being written right now by a writer that claimed this very sequence.
+        } else if (v < sequence && next.get() - sequence <= slots.length) {
+            // Not claimed yet, or claimed by a writer that has not finished stamping it.
             return null;
         }
-        long oldest = Math.max(0, next.get() - slots.length + 1);
-        throw new LostEventsException(Math.max(1, oldest - sequence), oldest);
+        long resume = Math.max(sequence + 1, next.get() - slots.length + 1);
+        throw new LostEventsException(resume - sequence, resume);
     }
 
     /** A reader fell so far behind that events were overwritten; it should resume at {@link #resumeAt}. */

@@ -25,8 +25,11 @@ public final class DnsServer implements AutoCloseable {
     private final int tcpIdleMillis;
     private final int tcpMaxConnections;
     private final Map<InetSocketAddress, Endpoint> endpoints = new LinkedHashMap<>();
+    private final boolean epoll;
 
-    public DnsServer(QueryEventSink events, int udpThreads, int tcpIdleMillis, int tcpMaxConnections) {
+    /** @param epoll use Netty's native epoll for UDP when the platform has it, else plain NIO */
+    public DnsServer(QueryEventSink events, int udpThreads, int tcpIdleMillis, int tcpMaxConnections, boolean epoll) {
+        this.epoll = epoll && EpollUdpListener.available();
         this.events = events;
         this.udpThreads = udpThreads;
         this.tcpIdleMillis = tcpIdleMillis;
@@ -92,10 +95,10 @@ public final class DnsServer implements AutoCloseable {
 
     private static final class Endpoint {
         final AtomicReference<QueryHandler> router;
-        final UdpListener udp;
+        final UdpTransport udp;
         final TcpListener tcp;
 
-        private Endpoint(AtomicReference<QueryHandler> router, UdpListener udp, TcpListener tcp) {
+        private Endpoint(AtomicReference<QueryHandler> router, UdpTransport udp, TcpListener tcp) {
             this.router = router;
             this.udp = udp;
             this.tcp = tcp;
@@ -106,7 +109,8 @@ public final class DnsServer implements AutoCloseable {
             AtomicReference<QueryHandler> router = new AtomicReference<>(handler);
             IOException last = null;
             for (int attempt = 0; attempt < (address.getPort() == 0 ? 10 : 1); attempt++) {
-                UdpListener udp = new UdpListener(router, s.events, s.counters);
+                UdpTransport udp = s.epoll ? new EpollUdpListener(router, s.events, s.counters)
+                        : new UdpListener(router, s.events, s.counters);
                 InetSocketAddress bound = udp.bind(address, s.udpThreads);
                 TcpListener tcp = new TcpListener(router, s.events, s.counters, s.tcpIdleMillis, s.tcpMaxConnections);
                 try {

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * Receives UDP queries on one address with several threads, each on its own socket bound with SO_REUSEPORT so
  * the kernel spreads clients across them and every core works.
  */
-final class UdpListener implements AutoCloseable {
+final class UdpListener implements UdpTransport {
 
     private static final Logger LOG = Logger.getLogger(UdpListener.class.getName());
     private static final int RECEIVE_BUFFER = 4 << 20;
@@ -37,7 +37,8 @@ final class UdpListener implements AutoCloseable {
     }
 
     /** Binds {@code threads} sockets to {@code address} (port 0 picks one port for all of them). */
-    InetSocketAddress bind(InetSocketAddress address, int threadCount) throws IOException {
+    @Override
+    public InetSocketAddress bind(InetSocketAddress address, int threadCount) throws IOException {
         InetSocketAddress target = address;
         try {
             for (int i = 0; i < threadCount; i++) {
@@ -57,7 +58,8 @@ final class UdpListener implements AutoCloseable {
         return bound;
     }
 
-    void start() {
+    @Override
+    public void start() {
         int n = 0;
         for (DatagramChannel ch : channels) {
             Thread t = new Thread(() -> receiveLoop(ch), "nodecache-udp-" + bound.getPort() + "-" + n++);
@@ -111,7 +113,8 @@ final class UdpListener implements AutoCloseable {
         }
     }
 
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         return bound;
     }
 
