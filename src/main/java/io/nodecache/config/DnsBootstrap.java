@@ -53,7 +53,7 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         RuntimeOptions defaults = RuntimeOptions.defaults();
         RuntimeOptions options = new RuntimeOptions(
                 props.udpThreads() > 0 ? props.udpThreads() : defaults.udpThreads(),
-                defaults.tcpIdle(), defaults.tcpMaxConnections(), props.readTimeout(), props.deadline(),
+                !"nio".equalsIgnoreCase(props.udpTransport()), defaults.tcpIdle(), defaults.tcpMaxConnections(), props.readTimeout(), props.deadline(),
                 Duration.ofSeconds(30));
         NodeRuntime runtime = new NodeRuntime(options, ring, clock, log, message -> LoopExit.exit(log, message),
                 ForwardListener.NONE);

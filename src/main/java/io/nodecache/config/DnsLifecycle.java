@@ -85,7 +85,8 @@ final class DnsLifecycle implements SmartLifecycle {
                 reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
                 reloader.start(interval);
             });
-            log.println("[INFO] nodecache serving DNS on " + runtime.addresses());
+            log.println("[INFO] nodecache serving DNS on " + runtime.addresses() + " "
+                    + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
         } catch (CorefileException e) {
             closeStarted();
             throw new IllegalStateException("bad Corefile: " + e.getMessage(), e);

@@ -30,6 +30,7 @@ final class NodeCacheFlags {
                 duration(env.getProperty("syncinterval"), p.syncinterval()),
                 p.reloadInterval(),
                 p.udpThreads(),
+                p.udpTransport(),
                 p.readTimeout(),
                 p.deadline());
     }

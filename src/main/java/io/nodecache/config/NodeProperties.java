@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param syncinterval     node-cache's {@code -syncinterval}
  * @param reloadInterval   overrides the Corefile's {@code reload} interval (tests)
  * @param udpThreads       receive threads per UDP address; 0 means one per core, at least 2
+ * @param udpTransport     {@code epoll} (Netty native, batched syscalls; the default where available) or {@code nio}
  * @param readTimeout      per-attempt upstream timeout
  * @param deadline         overall time to find an answering upstream
  */
@@ -47,6 +48,7 @@ public record NodeProperties(
         Duration syncinterval,
         Duration reloadInterval,
         Integer udpThreads,
+        String udpTransport,
         Duration readTimeout,
         Duration deadline) {
 
@@ -64,6 +66,7 @@ public record NodeProperties(
         skipteardown = skipteardown != null && skipteardown;
         syncinterval = syncinterval == null ? Duration.ofSeconds(60) : syncinterval;
         udpThreads = udpThreads == null ? 0 : udpThreads;
+        udpTransport = udpTransport == null ? "epoll" : udpTransport;
         readTimeout = readTimeout == null ? Duration.ofSeconds(2) : readTimeout;
         deadline = deadline == null ? Duration.ofSeconds(5) : deadline;
     }

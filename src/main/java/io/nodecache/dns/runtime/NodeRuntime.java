@@ -84,7 +84,7 @@ public final class NodeRuntime implements AutoCloseable {
         this.onLoop = onLoop;
         this.forwardListener = forwardListener;
         this.server = new DnsServer(events, options.udpThreads(), (int) options.tcpIdle().toMillis(),
-                options.tcpMaxConnections(), !"nio".equals(System.getProperty("nodecache.udp.transport")));
+                options.tcpMaxConnections(), options.epoll());
     }
 
     /**

@@ -227,7 +227,7 @@ class NodeLifecycleTest {
 
     @Test
     void idleTcpConnectionIsClosed() throws Exception {
-        RuntimeOptions quickIdle = new RuntimeOptions(2, Duration.ofMillis(300), 64, Duration.ofMillis(300),
+        RuntimeOptions quickIdle = new RuntimeOptions(2, true, Duration.ofMillis(300), 64, Duration.ofMillis(300),
                 Duration.ofMillis(1500), Duration.ofSeconds(5));
         try (TestUpstream up = TestUpstream.builder().withSoa("test.", 60, 60).start();
                 NodeHarness node = NodeHarness.start(".:0 {\n bind 127.0.0.1\n forward . 127.0.0.1:%d\n}\n"

@@ -24,6 +24,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -35,8 +38,16 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** The node over real sockets: a real loopback upstream, real dnsjava clients, the Corefile as node-local-dns has it. */
+/**
+ * The node over real sockets: a real loopback upstream, real dnsjava clients, the Corefile as node-local-dns has it;
+ * once with each UDP transport (Netty epoll, plain NIO).
+ */
+@ParameterizedClass(name = "epoll={0}")
+@ValueSource(booleans = {true, false})
 class NodeServingTest {
+
+    @Parameter
+    boolean epoll;
 
     private final MutableClock clock = new MutableClock();
     private TestUpstream upstream;
@@ -59,7 +70,7 @@ class NodeServingTest {
                     bind 127.0.0.1
                     forward . %s
                 }
-                """.formatted(hostPort(upstream)), clock);
+                """.formatted(hostPort(upstream)), clock, NodeHarness.testOptions().withEpoll(epoll));
     }
 
     @AfterEach
