@@ -65,6 +65,17 @@ final class ChainEvents {
         return chains;
     }
 
+    /**
+     * Script lines for one A-only lookup of an external {@code base} from a pod in {@code ns}, starting at {@code t}:
+     * three NXDOMAINs, then the name as given answers (3 wasted queries).
+     */
+    static String external(long t, String client, String base, String ns) {
+        return t + " " + client + " " + base + "." + ns + ".svc.cluster.local. A NXDOMAIN\n"
+                + (t + 1) + " " + client + " " + base + ".svc.cluster.local. A NXDOMAIN\n"
+                + (t + 2) + " " + client + " " + base + ".cluster.local. A NXDOMAIN\n"
+                + (t + 3) + " " + client + " " + base + ". A NOERROR\n";
+    }
+
     /** One line per chain: who, what, how it went; enough to tell chains apart in a table. */
     static String summary(SearchChain c) {
         int retries = c.steps().stream().mapToInt(SearchChain.Step::retries).sum();
