@@ -82,9 +82,11 @@ final class OpenChain {
 
     /** Whether {@code qname} is this chain's base, as given or with some suffix: {@code <base>.} or {@code <base>.*}. */
     boolean isMember(String qname) {
+        // exact case first: resolvers repeat the application's spelling, and 0x20 mixing is rare
         return qname.length() > baseLen
                 && qname.charAt(baseLen) == '.'
-                && qname.regionMatches(true, 0, firstName, 0, baseLen);
+                && (qname.regionMatches(0, firstName, 0, baseLen)
+                        || qname.regionMatches(true, 0, firstName, 0, baseLen));
     }
 
     /** Index of a distinct name already asked in this chain, or -1. */
@@ -92,7 +94,7 @@ final class OpenChain {
         int len = qname.length();
         for (int i = nameCount - 1; i >= 0; i--) {
             String n = names[i];
-            if (n.length() == len && n.regionMatches(true, 0, qname, 0, len)) {
+            if (n.length() == len && (n.equals(qname) || n.equalsIgnoreCase(qname))) {
                 return i;
             }
         }
