@@ -56,7 +56,8 @@ public final class ChainDetector {
     private final ArrayDeque<OpenChain> pool = new ArrayDeque<>();
     /** No open chain can have expired before this event time; a lower bound, tightened by each sweep. */
     private long nextSweepMillis = Long.MAX_VALUE;
-    private long dropped;
+    /** Written by the dispatcher only; volatile so metrics can read it. */
+    private volatile long dropped;
 
     private final ChainAggregates aggregates;
     private final List<Consumer<SearchChain>> listeners = new CopyOnWriteArrayList<>();
@@ -243,7 +244,7 @@ public final class ChainDetector {
         }
         InetAddress client = event.clientAddress();
         if (head == null && open.size() >= maxOpenClients) {
-            dropped++;
+            dropped = dropped + 1;
             return;
         }
         if (head != null && count(head) >= MAX_OPEN_PER_CLIENT) {
