@@ -1,0 +1,179 @@
+# Shared helpers for nodecache's DNS benchmark. Source it from bash:  . bench/lib.sh
+# Adapted from the workplace kit (../shared/bench): same PID-file habits, plus the JVM peers.
+# Daemons run in the foreground of a background job; their PIDs go to $RUN/<name>.pid
+# and they are stopped by that PID only (after checking the PID still is that program).
+
+BENCH=${BENCH:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+REPO=${REPO:-$(cd "$BENCH/.." && pwd)}
+RUN=${RUN:-${TMPDIR:-/tmp}/nodecache-bench-run}
+# Ports: 5301 upstream, 5311 unbound, 5312 dnsmasq, 5313 nodecache; PORT_OFFSET=N moves them all
+# (e.g. when someone else's benchmark already listens there). All on 127.0.0.1.
+PORT_OFFSET=${PORT_OFFSET:-0}
+UPSTREAM_PORT=$((5301 + PORT_OFFSET))
+UNBOUND_PORT=$((5311 + PORT_OFFSET))
+DNSMASQ_PORT=$((5312 + PORT_OFFSET))
+NODECACHE_PORT=$((5313 + PORT_OFFSET))
+
+# nodecache knobs (see README.md)
+JAVA=${JAVA:-/usr/bin/java}
+[ -d "$JAVA" ] && JAVA="$JAVA/bin/java"       # JAVA=/usr/lib/jvm/<jdk> works too
+JAR=${JAR:-$REPO/target/nodecache-0.1.0-SNAPSHOT.jar}
+JVM_OPTS=${JVM_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=96m -Xss256k -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError"}
+# receive threads; empty: 1 when the server is pinned to one CPU, 2 otherwise (set by the callers)
+NODECACHE_UDP_THREADS=${NODECACHE_UDP_THREADS:-}
+START_TIMEOUT=${START_TIMEOUT:-30}             # seconds a peer gets to answer its first query
+
+peer_port() {
+    case "$1" in
+        upstream) echo "$UPSTREAM_PORT" ;;
+        unbound-t1|unbound-t2) echo "$UNBOUND_PORT" ;;
+        dnsmasq) echo "$DNSMASQ_PORT" ;;
+        nodecache|nodecache-log) echo "$NODECACHE_PORT" ;;
+        *) echo "unknown peer: $1" >&2; return 1 ;;
+    esac
+}
+
+peer_bin() {  # what /proc/PID/comm says for the peer's process
+    case "$1" in
+        upstream) echo nsd ;;
+        unbound-*) echo unbound ;;
+        dnsmasq) echo dnsmasq ;;
+        nodecache*) echo java ;;
+    esac
+}
+
+is_jvm() { case "$1" in nodecache*) return 0 ;; *) return 1 ;; esac; }
+
+peer_cmd() {  # peer_cmd NAME [CPU]
+    local threads=${NODECACHE_UDP_THREADS:-}
+    if [ -z "$threads" ]; then if [ -n "${2:-}" ]; then threads=1; else threads=2; fi; fi
+    case "$1" in
+        upstream)   echo "nsd -d -c $RUN/nsd.conf" ;;
+        unbound-t1) echo "unbound -d -c $RUN/unbound-t1.conf" ;;
+        unbound-t2) echo "unbound -d -c $RUN/unbound-t2.conf" ;;
+        dnsmasq)    echo "dnsmasq -k -C $RUN/dnsmasq.conf" ;;
+        nodecache|nodecache-log)
+            echo "$JAVA $JVM_OPTS -Dspring.main.banner-mode=off -jar $JAR" \
+                 "--nodecache.conf=$RUN/$1.Corefile --nodecache.embedded-upstream=false" \
+                 "--server.port=0 --nodecache.udp-threads=$threads" ;;
+        *) echo "unknown peer: $1" >&2; return 1 ;;
+    esac
+}
+
+render() {  # render TEMPLATE: the placeholders of conf/*.in on stdout
+    sed -e "s|@RUN@|$RUN|g" -e "s|@ZONES@|$BENCH/zones|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" \
+        -e "s|@UNBOUND_PORT@|$UNBOUND_PORT|g" -e "s|@DNSMASQ_PORT@|$DNSMASQ_PORT|g" \
+        -e "s|@NODECACHE_PORT@|$NODECACHE_PORT|g" "$1"
+}
+
+render_configs() {
+    mkdir -p "$RUN/logs"
+    local f
+    if [ ! -s "$BENCH/queries/hot.txt" ] || [ ! -s "$BENCH/queries/fill.txt" ] \
+        || [ ! -s "$BENCH/zones/cluster.local.zone" ]; then
+        python3 "$BENCH/gen-data.py" >/dev/null
+    fi
+    for f in "$BENCH"/conf/*.conf.in; do
+        render "$f" > "$RUN/$(basename "${f%.in}")"
+    done
+    # one template, two Corefiles: nodecache-log is the same block plus the log directive
+    render "$BENCH/conf/nodecache.Corefile.in" | sed -e '/^@LOG@$/d' > "$RUN/nodecache.Corefile"
+    render "$BENCH/conf/nodecache.Corefile.in" | sed -e 's|^@LOG@$|    log|' > "$RUN/nodecache-log.Corefile"
+}
+
+port_busy() {  # port_busy PORT: something listens on 127.0.0.1:PORT (UDP) or 0.0.0.0:PORT
+    ss -Hlun "( sport = :$1 )" 2>/dev/null | grep -q .
+}
+
+pid_of() {  # prints the recorded PID if that process is alive and is the expected program
+    local name=$1 pidf="$RUN/$1.pid" pid
+    [ -s "$pidf" ] || return 1
+    pid=$(cat "$pidf")
+    [ -d "/proc/$pid" ] || return 1
+    grep -q "$(peer_bin "$name")" "/proc/$pid/comm" 2>/dev/null || return 1
+    if is_jvm "$name"; then  # a java, and the one started with our Corefile
+        tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--nodecache.conf=$RUN/$name.Corefile" || return 1
+    fi
+    echo "$pid"
+}
+
+probe_name() {
+    if [ "$1" = upstream ]; then echo "cluster.local SOA"; else echo "kubernetes.default.svc.cluster.local A"; fi
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+wait_ready() {  # wait_ready NAME [PID]: up to START_TIMEOUT s for an answer on the peer's port
+    local name=$1 pid=${2:-} port out deadline
+    port=$(peer_port "$name")
+    deadline=$(( $(now_ms) + START_TIMEOUT * 1000 ))
+    while [ "$(now_ms)" -lt "$deadline" ]; do
+        out=$(dig +time=1 +tries=1 +short -p "$port" @127.0.0.1 $(probe_name "$name") 2>/dev/null) || out=
+        case "$out" in ''|';'*) ;; *) return 0 ;; esac
+        if [ -n "$pid" ] && [ ! -d "/proc/$pid" ]; then break; fi   # it died: stop waiting
+        sleep 0.02
+    done
+    echo "$name did not answer on 127.0.0.1:$port; see $RUN/logs/$name.out" >&2
+    return 1
+}
+
+start_daemon() {  # start_daemon NAME [CPU]; for the JVM peers also writes $RUN/NAME.start_ms
+    local name=$1 cpu=${2:-} pid cmd t0 t1
+    render_configs
+    if pid=$(pid_of "$name"); then
+        echo "$name already running (pid $pid)" >&2; return 1
+    fi
+    if is_jvm "$name"; then
+        [ -x "$JAVA" ] || { echo "JAVA=$JAVA is not an executable" >&2; return 1; }
+        [ -s "$JAR" ] || { echo "no jar at $JAR (build it, or set JAR=)" >&2; return 1; }
+    fi
+    if port_busy "$(peer_port "$name")"; then
+        echo "127.0.0.1:$(peer_port "$name") is already in use (not by us); stop that or set PORT_OFFSET=" >&2
+        return 1
+    fi
+    cmd=$(peer_cmd "$name" "$cpu")
+    if [ -n "$cpu" ]; then cmd="taskset -c $cpu $cmd"; fi
+    : > "$RUN/logs/$name.out"
+    t0=$(now_ms)
+    # taskset execs the daemon, so $! is the daemon's own PID. Append (>>), so the query log
+    # can be truncated between workloads without leaving a sparse file behind.
+    $cmd >>"$RUN/logs/$name.out" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" > "$RUN/$name.pid"
+    wait_ready "$name" "$pid" && [ -d "/proc/$pid" ] || { stop_daemon "$name"; return 1; }
+    t1=$(now_ms)
+    if is_jvm "$name"; then echo $((t1 - t0)) > "$RUN/$name.start_ms"; fi
+    echo "started $name pid $pid port $(peer_port "$name")${cpu:+ cpu $cpu} in $((t1 - t0)) ms" >&2
+}
+
+stop_daemon() {  # stop_daemon NAME: SIGTERM, SIGKILL after 5 s; only the recorded PID
+    local name=$1 pid i
+    if ! pid=$(pid_of "$name"); then rm -f "$RUN/$name.pid"; return 0; fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do
+        [ -d "/proc/$pid" ] || break
+        sleep 0.1
+    done
+    if [ -d "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
+    wait "$pid" 2>/dev/null || true
+    rm -f "$RUN/$name.pid"
+    echo "stopped $name pid $pid" >&2
+}
+
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo NA; }
+
+cpu_ticks() {  # utime+stime of the whole process (all threads), in clock ticks
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}'
+}
+
+tree_ticks() {  # cpu_ticks summed over a process and all its descendants (nsd forks workers)
+    local pids=$1 frontier=$1 next p sum=0 t
+    while [ -n "$frontier" ]; do
+        next=
+        for p in $frontier; do next="$next $(pgrep -P "$p" 2>/dev/null | tr '\n' ' ')"; done
+        next=$(echo $next)
+        pids="$pids $next"; frontier=$next
+    done
+    for p in $pids; do t=$(cpu_ticks "$p"); sum=$((sum + ${t:-0})); done
+    echo "$sum"
+}
