@@ -3,9 +3,16 @@ package io.nodecache.config;
 import io.nodecache.dns.event.QueryEventRing;
 import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.dns.runtime.RuntimeOptions;
-import io.nodecache.dns.upstream.ForwardListener;
 import io.nodecache.querylog.QueryEventDispatcher;
+import io.nodecache.querylog.LiveQueryStream;
+import io.nodecache.querylog.LoggingSwitch;
+import io.nodecache.querylog.QueryLogBuffer;
 import io.nodecache.querylog.StdoutQueryLog;
+import io.nodecache.searchpath.ChainDetector;
+import io.nodecache.searchpath.ChainFeed;
+import io.nodecache.stats.EventCounters;
+import io.nodecache.stats.StatsSampler;
+import io.nodecache.stats.UpstreamLatency;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +32,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 public final class DnsBootstrap implements ApplicationListener<ApplicationEvent> {
 
-    /** Events kept for slow readers; a power of two. */
-    private static final int EVENT_RING_CAPACITY = 1 << 16;
+    /** Events buffered between the DNS threads and the dispatcher, which drains them every 2 ms: 8192 covers
+     * 4 M events/s; each slot costs ~330 bytes of heap. A power of two. */
+    private static final int EVENT_RING_CAPACITY = 1 << 13;
 
     private DnsLifecycle lifecycle;
 
@@ -47,26 +55,45 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         // CoreDNS writes its log and errors lines to stdout, and kubectl logs reads them there.
         PrintStream log = System.out;
         QueryEventRing ring = new QueryEventRing(EVENT_RING_CAPACITY, clock);
-        StdoutQueryLog stdoutLog = new StdoutQueryLog(log);
+        LoggingSwitch logging = new LoggingSwitch(clock);
+        StdoutQueryLog stdoutLog = new StdoutQueryLog(log, logging);
+        QueryLogBuffer recent = new QueryLogBuffer(props.queryLogSize(), logging);
+        LiveQueryStream live = new LiveQueryStream(logging);
+        EventCounters counters = new EventCounters();
+        ChainDetector chains = new ChainDetector(props.dnsDomain().endsWith(".") ? props.dnsDomain()
+                : props.dnsDomain() + ".");
+        UpstreamLatency upstreamLatency = new UpstreamLatency();
         QueryEventDispatcher dispatcher = new QueryEventDispatcher(ring);
+        dispatcher.subscribe(counters);
+        dispatcher.subscribe(new ChainFeed(chains));
         dispatcher.subscribe(stdoutLog);
+        dispatcher.subscribe(recent);
+        dispatcher.subscribe(live);
         RuntimeOptions defaults = RuntimeOptions.defaults();
         RuntimeOptions options = new RuntimeOptions(
                 props.udpThreads() > 0 ? props.udpThreads() : defaults.udpThreads(),
                 !"nio".equalsIgnoreCase(props.udpTransport()), defaults.tcpIdle(), defaults.tcpMaxConnections(), props.readTimeout(), props.deadline(),
                 Duration.ofSeconds(30));
         NodeRuntime runtime = new NodeRuntime(options, ring, clock, log, message -> LoopExit.exit(log, message),
-                ForwardListener.NONE);
-        DnsLifecycle node = new DnsLifecycle(props, runtime, dispatcher, stdoutLog, log);
+                upstreamLatency);
+        DnsLifecycle node = new DnsLifecycle(props, runtime, dispatcher, logging, log);
         node.start();
         lifecycle = node;
+        StatsSampler sampler = new StatsSampler(counters, runtime::caches, clock);
+        sampler.start();
         event.getSpringApplication().addInitializers(context -> {
             ConfigurableListableBeanFactory beans = context.getBeanFactory();
             beans.registerSingleton("nodeProperties", props);
             beans.registerSingleton("clock", clock);
             beans.registerSingleton("queryEventRing", ring);
             beans.registerSingleton("queryEventDispatcher", dispatcher);
-            beans.registerSingleton("stdoutQueryLog", stdoutLog);
+            beans.registerSingleton("loggingSwitch", logging);
+            beans.registerSingleton("queryLogBuffer", recent);
+            beans.registerSingleton("liveQueryStream", live);
+            beans.registerSingleton("eventCounters", counters);
+            beans.registerSingleton("chainDetector", chains);
+            beans.registerSingleton("upstreamLatency", upstreamLatency);
+            beans.registerSingleton("statsSampler", sampler);
             beans.registerSingleton("nodeRuntime", runtime);
             beans.registerSingleton("dnsLifecycle", node);
         });

@@ -12,7 +12,7 @@ import io.nodecache.dns.authority.ZoneAnswerer;
 import io.nodecache.dns.runtime.CorefileReloader;
 import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.querylog.QueryEventDispatcher;
-import io.nodecache.querylog.StdoutQueryLog;
+import io.nodecache.querylog.LoggingSwitch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -45,18 +45,18 @@ final class DnsLifecycle implements SmartLifecycle {
     private final NodeProperties props;
     private final NodeRuntime runtime;
     private final QueryEventDispatcher dispatcher;
-    private final StdoutQueryLog stdoutLog;
+    private final LoggingSwitch logging;
     private final PrintStream log;
     private AuthoritativeServer embeddedUpstream;
     private CorefileReloader reloader;
     private volatile boolean running;
 
-    DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, StdoutQueryLog stdoutLog,
+    DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, LoggingSwitch logging,
             PrintStream log) {
         this.props = props;
         this.runtime = runtime;
         this.dispatcher = dispatcher;
-        this.stdoutLog = stdoutLog;
+        this.logging = logging;
         this.log = log;
     }
 
@@ -105,7 +105,7 @@ final class DnsLifecycle implements SmartLifecycle {
                 logged.addAll(b.zones());
             }
         }
-        stdoutLog.loggedZones(logged);
+        logging.corefile(logged);
         return config;
     }
 

@@ -31,6 +31,7 @@ final class NodeCacheFlags {
                 p.reloadInterval(),
                 p.udpThreads(),
                 p.udpTransport(),
+                p.queryLogSize(),
                 p.readTimeout(),
                 p.deadline());
     }

@@ -27,6 +27,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param reloadInterval   overrides the Corefile's {@code reload} interval (tests)
  * @param udpThreads       receive threads per UDP address; 0 means one per core, at least 2
  * @param udpTransport     {@code epoll} (Netty native, batched syscalls; the default where available) or {@code nio}
+ * @param queryLogSize     recent logged queries kept for the console and the API
  * @param readTimeout      per-attempt upstream timeout
  * @param deadline         overall time to find an answering upstream
  */
@@ -49,6 +50,7 @@ public record NodeProperties(
         Duration reloadInterval,
         Integer udpThreads,
         String udpTransport,
+        Integer queryLogSize,
         Duration readTimeout,
         Duration deadline) {
 
@@ -67,6 +69,7 @@ public record NodeProperties(
         syncinterval = syncinterval == null ? Duration.ofSeconds(60) : syncinterval;
         udpThreads = udpThreads == null ? 0 : udpThreads;
         udpTransport = udpTransport == null ? "epoll" : udpTransport;
+        queryLogSize = queryLogSize == null ? 10_000 : queryLogSize;
         readTimeout = readTimeout == null ? Duration.ofSeconds(2) : readTimeout;
         deadline = deadline == null ? Duration.ofSeconds(5) : deadline;
     }

@@ -71,7 +71,7 @@ public final class CoreDnsLogFormat {
     }
 
     /** Response flags in CoreDNS's order and spelling: qr,aa,tc,rd,ra,z,ad,cd. */
-    static void appendFlags(StringBuilder sb, int flags) {
+    public static void appendFlags(StringBuilder sb, int flags) {
         int start = sb.length();
         flag(sb, start, flags, Wire.FLAG_QR, "qr");
         flag(sb, start, flags, Wire.FLAG_AA, "aa");

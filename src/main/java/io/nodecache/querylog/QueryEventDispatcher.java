@@ -2,10 +2,12 @@ package io.nodecache.querylog;
 
 import io.nodecache.dns.event.QueryEvent;
 import io.nodecache.dns.event.QueryEventRing;
+import io.nodecache.dns.event.RawQueryEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,11 +20,14 @@ public final class QueryEventDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(QueryEventDispatcher.class.getName());
     /** Consumers are not latency-critical: waking less often costs the DNS threads' core less. */
     private static final long IDLE_PARK_NANOS = 2_000_000;
+    private static final long IDLE_CALLBACK_MILLIS = 250;
 
     private final QueryEventRing ring;
     private final List<QueryEventListener> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder lost = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
     private final Thread thread;
+    private final RawPass rawPass = new RawPass();
     private volatile boolean running = true;
 
     public QueryEventDispatcher(QueryEventRing ring) {
@@ -35,6 +40,10 @@ public final class QueryEventDispatcher implements AutoCloseable {
         listeners.add(listener);
     }
 
+    public void unsubscribe(QueryEventListener listener) {
+        listeners.remove(listener);
+    }
+
     public void start() {
         thread.start();
     }
@@ -44,45 +53,90 @@ public final class QueryEventDispatcher implements AutoCloseable {
         return lost.sum();
     }
 
+    /** Events read from the ring. */
+    public long delivered() {
+        return delivered.sum();
+    }
+
     private void run() {
         long cursor = ring.head();
+        long lastIdle = 0;
         while (running) {
-            QueryEvent e;
+            boolean read;
             try {
-                e = ring.read(cursor, this::anyoneWants);
+                rawPass.wanted = false;
+                read = ring.visit(cursor, rawPass);
+                if (read && rawPass.wanted) {
+                    QueryEvent e = ring.read(cursor);
+                    if (e != null) {
+                        deliver(e);
+                    }
+                }
             } catch (QueryEventRing.LostEventsException ex) {
                 lost.add(ex.lost());
                 listeners.forEach(l -> l.onLost(ex.lost()));
                 cursor = ex.resumeAt();
                 continue;
             }
-            if (e == null) {
+            if (!read) {
+                long now = System.currentTimeMillis();
+                if (now - lastIdle >= IDLE_CALLBACK_MILLIS) {
+                    lastIdle = now;
+                    listeners.forEach(l -> safely(() -> l.onIdle(now)));
+                }
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
+            delivered.increment();
             cursor++;
-            if (e == QueryEventRing.SKIPPED) {
-                continue;
-            }
-            for (QueryEventListener l : listeners) {
-                try {
-                        if (l.wants(e.zone())) {
-                        l.onEvent(e);
-                    }
-                } catch (RuntimeException ex) {
-                    LOG.log(Level.WARNING, "query event listener failed", ex);
-                }
+        }
+    }
+
+    private void deliver(QueryEvent e) {
+        QueryEventListener[] targets = rawPass.seen;
+        for (int i = 0; i < rawPass.count; i++) {
+            if (rawPass.wants[i]) {
+                QueryEventListener l = targets[i];
+                safely(() -> l.onEvent(e));
             }
         }
     }
 
-    private boolean anyoneWants(String zone) {
-        for (QueryEventListener l : listeners) {
-            if (l.wants(zone)) {
-                return true;
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "query event listener failed", ex);
+        }
+    }
+
+    /** Shows one raw event to every listener and notes which of them want it built. */
+    private final class RawPass implements Consumer<RawQueryEvent> {
+        boolean wanted;
+        QueryEventListener[] seen = new QueryEventListener[8];
+        boolean[] wants = new boolean[8];
+        int count;
+
+        @Override
+        public void accept(RawQueryEvent raw) {
+            count = 0;
+            for (QueryEventListener l : listeners) {
+                if (count == seen.length) {
+                    seen = java.util.Arrays.copyOf(seen, count * 2);
+                    wants = java.util.Arrays.copyOf(wants, count * 2);
+                }
+                boolean w = false;
+                try {
+                    l.onRaw(raw);
+                    w = l.wants(raw);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "query event listener failed", ex);
+                }
+                seen[count] = l;
+                wants[count++] = w;
+                wanted |= w;
             }
         }
-        return false;
     }
 
     @Override

@@ -1,33 +1,28 @@
 package io.nodecache.querylog;
 
 import io.nodecache.dns.event.QueryEvent;
+import io.nodecache.dns.event.RawQueryEvent;
 import java.io.PrintStream;
-import java.util.Set;
 
-/** Writes CoreDNS log lines for the queries of the server blocks that have {@code log}. */
+/** Writes a line per logged query to stdout: CoreDNS's log line, or a JSON object, as the switch says. */
 public final class StdoutQueryLog implements QueryEventListener {
 
     private final PrintStream out;
-    private volatile Set<String> loggedZones = Set.of();
+    private final LoggingSwitch logging;
 
-    public StdoutQueryLog(PrintStream out) {
+    public StdoutQueryLog(PrintStream out, LoggingSwitch logging) {
         this.out = out;
-    }
-
-    /** The zones (server block keys) whose queries are logged; replaced on every (re)load. */
-    public void loggedZones(Set<String> zones) {
-        this.loggedZones = Set.copyOf(zones);
+        this.logging = logging;
     }
 
     @Override
-    public boolean wants(String zone) {
-        return loggedZones.contains(zone);
+    public boolean wants(RawQueryEvent event) {
+        return logging.logs(event);
     }
 
     @Override
     public void onEvent(QueryEvent event) {
-        if (wants(event.zone())) {
-            out.println(CoreDnsLogFormat.format(event));
-        }
+        out.println(logging.state().format() == LoggingSwitch.Format.JSON
+                ? JsonLogFormat.format(event) : CoreDnsLogFormat.format(event));
     }
 }

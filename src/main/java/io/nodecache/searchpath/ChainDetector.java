@@ -109,6 +109,14 @@ public final class ChainDetector {
     }
 
     /** Feeds one answered query. Dispatcher thread only. */
+    /**
+     * Whether an event with this rcode from this client could start or continue a chain; the dispatcher builds
+     * only those events. Call on the dispatcher's thread.
+     */
+    public boolean interestedIn(int rcode, InetAddress client) {
+        return rcode == Rcode.NXDOMAIN || !open.isEmpty() && open.containsKey(client);
+    }
+
     public void onEvent(QueryEvent event) {
         int rcode = event.rcode();
         if (open.isEmpty()) {

@@ -11,6 +11,7 @@ import io.nodecache.dns.runtime.RuntimeOptions;
 import io.nodecache.dns.upstream.ForwardListener;
 import io.nodecache.querylog.QueryEventDispatcher;
 import io.nodecache.querylog.QueryEventListener;
+import io.nodecache.querylog.LoggingSwitch;
 import io.nodecache.querylog.StdoutQueryLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +42,8 @@ public final class NodeHarness implements AutoCloseable {
     private final QueryEventDispatcher dispatcher;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
-    private final StdoutQueryLog stdoutLog = new StdoutQueryLog(log);
+    private final LoggingSwitch logging = new LoggingSwitch(Clock.systemUTC());
+    private final StdoutQueryLog stdoutLog = new StdoutQueryLog(log, logging);
     private final List<QueryEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> loops = new CopyOnWriteArrayList<>();
 
@@ -50,6 +52,11 @@ public final class NodeHarness implements AutoCloseable {
         dispatcher = new QueryEventDispatcher(ring);
         dispatcher.subscribe(stdoutLog);
         dispatcher.subscribe(new QueryEventListener() {
+            @Override
+            public boolean wants(io.nodecache.dns.event.RawQueryEvent event) {
+                return true;
+            }
+
             @Override
             public void onEvent(QueryEvent event) {
                 events.add(event);
@@ -92,7 +99,7 @@ public final class NodeHarness implements AutoCloseable {
         NodeConfig config = CorefileParser.parse(corefile, "test-Corefile", PillarValues.none());
         Set<String> logged = new HashSet<>();
         config.blocks().stream().filter(b -> b.log()).forEach(b -> logged.addAll(b.zones()));
-        stdoutLog.loggedZones(logged);
+        logging.corefile(logged);
         return config;
     }
 

@@ -58,6 +58,7 @@ public final class QueryEventRing implements QueryEventSink {
         System.arraycopy(ex.request(), Wire.HEADER_LENGTH, s.qname, 0, nameLen);
         s.qnameLength = nameLen;
         s.qtype = q.questionEnd() > 0 ? q.qtype() : 0;
+        s.qnameHash = q.questionEnd() > 0 ? q.qnameHash() : 0;
         s.qclass = q.questionEnd() > 0 ? q.qclass() : 0;
         s.transport = ex.transport();
         s.requestSize = ex.requestLength();
@@ -129,8 +130,31 @@ public final class QueryEventRing implements QueryEventSink {
         }
     }
 
-    private static final class Slot {
+    /**
+     * Shows the event at {@code sequence} to {@code visitor} in place, then tells whether it was still intact;
+     * returns false (and the visitor saw nothing trustworthy) if it is not yet published.
+     *
+     * @throws LostEventsException if the writers have already overwritten it
+     */
+    public boolean visit(long sequence, java.util.function.Consumer<RawQueryEvent> visitor) throws LostEventsException {
+        Slot s = slots[(int) (sequence & mask)];
+        long v = s.version;
+        if (v == sequence) {
+            visitor.accept(s);
+            VarHandle.loadLoadFence();
+            if (s.version == sequence) {
+                return true;
+            }
+        } else if (v < sequence && next.get() - sequence <= slots.length) {
+            return false;
+        }
+        long resume = Math.max(sequence + 1, next.get() - slots.length + 1);
+        throw new LostEventsException(resume - sequence, resume);
+    }
+
+    private static final class Slot implements RawQueryEvent {
         volatile long version = Long.MIN_VALUE;
+        int qnameHash;
         long epochMillis;
         InetSocketAddress client;
         int id;
@@ -149,6 +173,51 @@ public final class QueryEventRing implements QueryEventSink {
         CacheOutcome outcome;
         InetSocketAddress upstream;
         String zone;
+
+        @Override
+        public long epochMillis() {
+            return epochMillis;
+        }
+
+        @Override
+        public InetAddress clientAddress() {
+            return client == null ? null : client.getAddress();
+        }
+
+        @Override
+        public int qtype() {
+            return qtype;
+        }
+
+        @Override
+        public int rcode() {
+            return rcode;
+        }
+
+        @Override
+        public CacheOutcome outcome() {
+            return outcome;
+        }
+
+        @Override
+        public String zone() {
+            return zone;
+        }
+
+        @Override
+        public long durationNanos() {
+            return durationNanos;
+        }
+
+        @Override
+        public int qnameHash() {
+            return qnameHash;
+        }
+
+        @Override
+        public String qname() {
+            return Names.toText(qname, 0, qnameLength);
+        }
 
         QueryEvent snapshot(long sequence) {
             InetAddress address = client == null ? null : client.getAddress();

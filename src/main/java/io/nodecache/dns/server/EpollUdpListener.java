@@ -97,10 +97,10 @@ final class EpollUdpListener implements UdpTransport {
     @Override
     public void close() {
         for (Channel ch : channels) {
-            ch.close().syncUninterruptibly();
+            ch.close().awaitUninterruptibly();
         }
         if (group != null) {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         }
     }
 

@@ -1,0 +1,113 @@
+package io.nodecache.node;
+
+import io.nodecache.dns.event.QueryEvent;
+import io.nodecache.querylog.LiveQueryStream;
+import io.nodecache.querylog.LoggingSwitch;
+import io.nodecache.querylog.QueryFilter;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The live query stream as Server-Sent Events: {@code query} events (one logged query each, as in
+ * {@code /api/v1/queries}), {@code logging} events when the switch changes, {@code dropped} when this viewer fell
+ * behind, and a keep-alive comment every 15 s so proxies (and the API server's pod proxy) keep it open.
+ */
+@RestController
+class QueryStreamController {
+
+    private static final long FLUSH_MILLIS = 200;
+    private static final long KEEP_ALIVE_MILLIS = 15_000;
+
+    private final LiveQueryStream stream;
+    private final LoggingSwitch logging;
+    private final Map<SseEmitter, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "nodecache-sse");
+        t.setDaemon(true);
+        return t;
+    });
+
+    QueryStreamController(LiveQueryStream stream, LoggingSwitch logging) {
+        this.stream = stream;
+        this.logging = logging;
+        sender.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        logging.onChange(state -> subscribers.values().forEach(s -> s.loggingChanged = true));
+    }
+
+    @GetMapping(path = "/api/v1/queries/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(@RequestParam(required = false) String client, @RequestParam(required = false) String name,
+            @RequestParam(required = false) String qtype, @RequestParam(required = false) String rcode,
+            @RequestParam(required = false) String cache) throws IOException {
+        QueryFilter filter = QueryFilter.parse(client, name, qtype, rcode, cache);
+        SseEmitter emitter = new SseEmitter(0L);
+        Subscriber s = new Subscriber(stream.open(filter));
+        subscribers.put(emitter, s);
+        Runnable gone = () -> {
+            Subscriber removed = subscribers.remove(emitter);
+            if (removed != null) {
+                removed.viewer.close();
+            }
+        };
+        emitter.onCompletion(gone);
+        emitter.onTimeout(gone);
+        emitter.onError(e -> gone.run());
+        emitter.send(SseEmitter.event().name("logging").data(NodeApiController.LoggingView.of(logging.state())));
+        return emitter;
+    }
+
+    private void flush() {
+        long now = System.currentTimeMillis();
+        subscribers.forEach((emitter, s) -> {
+            try {
+                if (s.loggingChanged) {
+                    s.loggingChanged = false;
+                    emitter.send(SseEmitter.event().name("logging")
+                            .data(NodeApiController.LoggingView.of(logging.state())));
+                }
+                List<QueryEvent> rows = s.viewer.drain();
+                for (QueryEvent e : rows) {
+                    emitter.send(SseEmitter.event().name("query").id(Long.toString(e.sequence()))
+                            .data(QueryView.of(e)));
+                }
+                long dropped = s.viewer.dropped();
+                if (dropped > s.reportedDropped) {
+                    s.reportedDropped = dropped;
+                    emitter.send(SseEmitter.event().name("dropped").data(Map.of("dropped", dropped)));
+                }
+                if (rows.isEmpty() && now - s.lastSent >= KEEP_ALIVE_MILLIS) {
+                    emitter.send(SseEmitter.event().comment("keep-alive"));
+                }
+                if (!rows.isEmpty() || now - s.lastSent >= KEEP_ALIVE_MILLIS) {
+                    s.lastSent = now;
+                }
+            } catch (IOException | IllegalStateException e) {
+                emitter.completeWithError(e);
+                Subscriber removed = subscribers.remove(emitter);
+                if (removed != null) {
+                    removed.viewer.close();
+                }
+            }
+        });
+    }
+
+    private static final class Subscriber {
+        final LiveQueryStream.Viewer viewer;
+        volatile boolean loggingChanged;
+        long reportedDropped;
+        long lastSent = System.currentTimeMillis();
+
+        Subscriber(LiveQueryStream.Viewer viewer) {
+            this.viewer = viewer;
+        }
+    }
+}
