@@ -12,12 +12,11 @@ const error = document.getElementById('header-error');
 
 let current = null;
 
-/** Says what is logged and for how long: "on — all blocks until 14:05:00, coredns". */
+/** Says what is logged and for how long, briefly (the header is one line): "on · until 14:05:00". */
 function describe(state) {
   if (!state.enabled) return 'off';
-  const scope = state.mode === 'corefile' ? 'Corefile log blocks' : 'all blocks';
-  const until = state.until ? ` until ${fmtTime(state.until)}` : '';
-  return `on — ${scope}${until}, ${state.format}`;
+  if (state.mode === 'corefile') return 'on · Corefile log blocks';
+  return state.until ? `on · until ${fmtTime(state.until)}` : 'on · no auto-off';
 }
 
 bus.addEventListener('logging', (e) => {
@@ -28,6 +27,7 @@ bus.addEventListener('logging', (e) => {
   stateOut.textContent = describe(state);
   stateOut.dataset.enabled = String(state.enabled);
   stateOut.dataset.mode = state.mode;
+  stateOut.title = state.enabled ? `logging ${state.mode === 'corefile' ? "the Corefile's log blocks" : 'every block'}, ${state.format} lines on stdout` : 'nothing is logged';
   toggle.textContent = state.enabled ? 'Switch off' : 'Switch on';
   toggle.setAttribute('aria-pressed', String(state.enabled));
   if (state.format) format.value = state.format;
