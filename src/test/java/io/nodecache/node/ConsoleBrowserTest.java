@@ -146,6 +146,20 @@ class ConsoleBrowserTest {
         query(again + ".default.svc.cluster.local", Type.A);
         waitFor(() -> coreDnsLines(markAgain, again).size() == 1, "stdout lines after switching back on");
         waitFor(() -> rowFor(again + ".default.svc.cluster.local.") != null, "a live row after switching back on");
+
+        // Paused, rows are held (and counted) instead of shown; resumed, they go in.
+        click(By.id("pause"));
+        String held = "held-" + nonce();
+        query(held + ".default.svc.cluster.local", Type.A);
+        waitFor(() -> text(By.id("buffered")).startsWith("paused: 1 new row held"), "the held-row counter");
+        assertEquals(null, rowFor(held + ".default.svc.cluster.local."), "a row shown while paused");
+        click(By.id("pause"));
+        waitFor(() -> rowFor(held + ".default.svc.cluster.local.") != null, "the held row after resuming");
+
+        // A filter reopens the stream: only matching rows, the recent ones from the node's ring.
+        browser.findElement(By.name("name")).sendKeys(held);
+        waitFor(() -> browser.findElements(By.cssSelector("#queries tbody td.name")).size() == 1
+                && rowFor(held + ".default.svc.cluster.local.") != null, "only the filtered row");
     }
 
     @Test
