@@ -23,8 +23,11 @@ final class RequestMeters implements QueryEventListener {
 
     /** CoreDNS's {@code plugin.TimeBuckets}: {@code prometheus.ExponentialBuckets(0.00025, 2, 16)}, 0.25 ms to ~8 s. */
     static final Duration[] TIME_BUCKETS = timeBuckets();
-    /** CoreDNS's size buckets for {@code coredns_dns_request_size_bytes} and {@code coredns_dns_response_size_bytes}. */
-    static final double[] SIZE_BUCKETS = {0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16e3, 32e3, 48e3, 64e3};
+    /**
+     * CoreDNS's size buckets for {@code coredns_dns_request_size_bytes} and {@code coredns_dns_response_size_bytes},
+     * less its {@code le="0"} bucket: Micrometer takes only positive boundaries, and no DNS message is 0 bytes.
+     */
+    static final double[] SIZE_BUCKETS = {100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16e3, 32e3, 48e3, 64e3};
 
     private static final int PROTOS = 2;
     private static final int FAMILIES = 2;
