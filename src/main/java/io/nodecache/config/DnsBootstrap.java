@@ -52,8 +52,24 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         NodeProperties props = NodeCacheFlags.apply(
                 Binder.get(env).bindOrCreate("nodecache", NodeProperties.class), env);
         Clock clock = Clock.systemUTC();
-        // CoreDNS writes its log and errors lines to stdout, and kubectl logs reads them there.
-        PrintStream log = System.out;
+        // CoreDNS writes its log and errors lines to stdout, and kubectl logs reads them there. Resolved per
+        // write, not once, so whatever System.out is now (a test's capture, say) gets the lines.
+        PrintStream log = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                System.out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
         QueryEventRing ring = new QueryEventRing(EVENT_RING_CAPACITY, clock);
         LoggingSwitch logging = new LoggingSwitch(clock);
         StdoutQueryLog stdoutLog = new StdoutQueryLog(log, logging);
