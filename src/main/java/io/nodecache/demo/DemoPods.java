@@ -33,13 +33,13 @@ public final class DemoPods {
     private static final List<Template> TEMPLATES = List.of(
             new Template("frontend-6f7c9d8b4-x2k4p", "default", List.of(
                     "kubernetes", "kubernetes", "frontend", "frontend", "www.example", "www.example", "api.example",
-                    "kube-dns.kube-system", "kubernetes.default.svc.cluster.local.", "cart.shop", "wwww.example")),
+                    "kube-dns.kube-system", "kubernetes.default.svc.cluster.local.", "cart.shop", "frontend")),
             new Template("cart-5d8b4c7f9-q9wzt", "shop", List.of(
                     "catalog", "catalog", "checkout", "orders-db", "payments", "api.example", "api.example",
                     "cdn.example", "kubernetes.default", "catalog.shop.svc.cluster.local.")),
             new Template("checkout-7b9f6d5c8-m3hfd", "shop", List.of(
-                    "cart", "payments", "payments", "api.example", "static.example", "www.example",
-                    "orders-db", "api.exmaple.example")),
+                    "cart", "cart", "payments", "payments", "api.example", "static.example", "www.example",
+                    "orders-db", "orders-db", "catalog", "kube-dns.kube-system", "api.exmaple.example")),
             new Template("prometheus-0", "monitoring", List.of(
                     "alertmanager", "grafana", "frontend.default", "kube-dns.kube-system", "frontend.shop",
                     "metrics-server.kube-system.svc.cluster.local.", "www.example")),
@@ -47,8 +47,8 @@ public final class DemoPods {
                     "kube-dns", "kubernetes.default.svc", "kubernetes.default.svc", "metrics-server",
                     "prometheus.monitoring", "cdn.example")),
             new Template("report-job-28391047-vk5n2", "default", List.of(
-                    "api.example", "www.example", "kubernetes.default", "frontend", "ww.example", "cdn.example",
-                    "api.example.")));
+                    "api.example", "www.example", "kubernetes.default", "frontend", "frontend", "cdn.example",
+                    "api.example.", "kubernetes", "api.example", "wwww.example")));
 
     private DemoPods() {
     }
