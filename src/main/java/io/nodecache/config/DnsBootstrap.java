@@ -16,6 +16,7 @@ import io.nodecache.stats.UpstreamLatency;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the DNS node as soon as Spring has read the configuration, before the web side is built, so a node
@@ -51,6 +53,9 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         ConfigurableEnvironment env = event.getEnvironment();
         NodeProperties props = NodeCacheFlags.apply(
                 Binder.get(env).bindOrCreate("nodecache", NodeProperties.class), env);
+        // Demo pods by default only in the embedded default; lowest precedence, so any explicit setting wins.
+        env.getPropertySources().addLast(new MapPropertySource("nodecacheDemoDefault",
+                Map.of("nodecache.demo.enabled", props.conf().isBlank())));
         Clock clock = Clock.systemUTC();
         // CoreDNS writes its log and errors lines to stdout, and kubectl logs reads them there. Resolved per
         // write, not once, so whatever System.out is now (a test's capture, say) gets the lines.
