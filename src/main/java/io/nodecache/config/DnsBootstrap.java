@@ -21,6 +21,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
@@ -29,6 +30,7 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the DNS node as soon as Spring has read the configuration, before the web side is built, so a node
@@ -59,9 +61,28 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         ConfigurableEnvironment env = event.getEnvironment();
         NodeProperties props = NodeCacheFlags.apply(
                 Binder.get(env).bindOrCreate("nodecache", NodeProperties.class), env);
+        // Demo pods by default only in the embedded default; lowest precedence, so any explicit setting wins.
+        env.getPropertySources().addLast(new MapPropertySource("nodecacheDemoDefault",
+                Map.of("nodecache.demo.enabled", props.conf().isBlank())));
         Clock clock = Clock.systemUTC();
-        // CoreDNS writes its log and errors lines to stdout, and kubectl logs reads them there.
-        PrintStream log = System.out;
+        // CoreDNS writes its log and errors lines to stdout, and kubectl logs reads them there. Resolved per
+        // write, not once, so whatever System.out is now (a test's capture, say) gets the lines.
+        PrintStream log = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                System.out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
         QueryEventRing ring = new QueryEventRing(EVENT_RING_CAPACITY, clock);
         LoggingSwitch logging = new LoggingSwitch(clock);
         StdoutQueryLog stdoutLog = new StdoutQueryLog(log, logging);
