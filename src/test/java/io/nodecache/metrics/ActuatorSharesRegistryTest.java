@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -32,7 +33,9 @@ import org.xbill.DNS.Type;
  * Boot's actuator serves (Boot backs off its own and still binds its JVM meters to ours), so {@code /metrics} on the
  * Corefile's address and {@code /actuator/prometheus} show the same series.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"nodecache.demo.enabled=false", "spring.application.name=nodecache-metrics-test"})
+@DirtiesContext
 class ActuatorSharesRegistryTest {
 
     static final TestUpstream UPSTREAM = TestUpstream.builder()
