@@ -48,7 +48,7 @@ final class DnsLifecycle implements SmartLifecycle {
     private final LoggingSwitch logging;
     private final PrintStream log;
     private AuthoritativeServer embeddedUpstream;
-    private CorefileReloader reloader;
+    private volatile CorefileReloader reloader;
     private volatile boolean running;
 
     DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, LoggingSwitch logging,
@@ -144,6 +144,12 @@ final class DnsLifecycle implements SmartLifecycle {
                 .map(ServerBlock::reload).flatMap(Optional::stream).findFirst();
         return fromCorefile.isPresent() && props.reloadInterval() != null
                 ? Optional.of(props.reloadInterval()) : fromCorefile;
+    }
+
+    /** Reloads that failed so far ({@code coredns_reload_failed_total}). */
+    long reloadFailures() {
+        CorefileReloader r = reloader;
+        return r == null ? 0 : r.failures();
     }
 
     /** The embedded authoritative upstream's address, when it runs. */

@@ -31,6 +31,9 @@ class EmbeddedDefaultSmokeTest {
     static {
         // The DNS node starts while Spring reads its environment, before test property sources exist.
         System.setProperty("nodecache.upstream-servers", "127.0.0.1:" + OUTSIDE.port());
+        // The demo pods (on by default here) would cache kubernetes.default before the first dig, whose TTL must be
+        // the upstream's 30; the demo has its own tests (io.nodecache.demo).
+        System.setProperty("nodecache.demo.enabled", "false");
     }
 
     @LocalServerPort
@@ -39,6 +42,7 @@ class EmbeddedDefaultSmokeTest {
     @AfterAll
     static void stopUpstream() {
         System.clearProperty("nodecache.upstream-servers");
+        System.clearProperty("nodecache.demo.enabled");
         OUTSIDE.close();
     }
 

@@ -219,6 +219,31 @@ public final class QueryEventRing implements QueryEventSink {
             return Names.toText(qname, 0, qnameLength);
         }
 
+        @Override
+        public Transport transport() {
+            return transport;
+        }
+
+        @Override
+        public int requestSize() {
+            return requestSize;
+        }
+
+        @Override
+        public int responseSize() {
+            return responseSize;
+        }
+
+        @Override
+        public boolean dnssecOk() {
+            return dnssecOk;
+        }
+
+        @Override
+        public boolean forwarded() {
+            return upstream != null;
+        }
+
         QueryEvent snapshot(long sequence) {
             InetAddress address = client == null ? null : client.getAddress();
             int port = client == null ? 0 : client.getPort();

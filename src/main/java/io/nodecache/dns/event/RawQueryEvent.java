@@ -1,6 +1,7 @@
 package io.nodecache.dns.event;
 
 import io.nodecache.dns.server.CacheOutcome;
+import io.nodecache.dns.server.Transport;
 import java.net.InetAddress;
 
 /**
@@ -28,4 +29,19 @@ public interface RawQueryEvent {
 
     /** The question name as text (allocates: only for the few events that need it). */
     String qname();
+
+    /** How the query arrived (CoreDNS's {@code proto} label). */
+    Transport transport();
+
+    /** The request's size in bytes on the wire. */
+    int requestSize();
+
+    /** The response's size in bytes as sent. */
+    int responseSize();
+
+    /** Whether the query set the DO bit (CoreDNS's {@code coredns_dns_do_requests_total}). */
+    boolean dnssecOk();
+
+    /** Whether an upstream answered it (CoreDNS's {@code plugin="forward"}). */
+    boolean forwarded();
 }

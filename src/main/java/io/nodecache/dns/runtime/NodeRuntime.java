@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final ForwardListener forwardListener;
     private final DnsServer server;
     private final Readiness readiness = new Readiness();
+    private final List<Consumer<NodeRuntime>> appliedListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nodecache-runtime");
         t.setDaemon(true);
@@ -156,6 +158,7 @@ public final class NodeRuntime implements AutoCloseable {
         healthServers = newHealth;
         boolean first = config == null;
         config = next;
+        appliedListeners.forEach(l -> l.accept(this));
         readiness.listening(true);
         if (first) {
             for (LoopDetector loop : loops) {
@@ -215,6 +218,14 @@ public final class NodeRuntime implements AutoCloseable {
 
     private synchronized ForwardConfig configOf(Forwarder f) {
         return forwarders.entrySet().stream().filter(e -> e.getValue() == f).findFirst().orElseThrow().getKey();
+    }
+
+    /**
+     * Calls {@code listener} after each configuration is installed (on the applying thread, holding this runtime's
+     * lock), so the metrics layer can follow caches, labels and the {@code prometheus} addresses across reloads.
+     */
+    public void onApplied(Consumer<NodeRuntime> listener) {
+        appliedListeners.add(listener);
     }
 
     /** The address actually bound for {@code requested} (they differ when the Corefile asked for port 0). */

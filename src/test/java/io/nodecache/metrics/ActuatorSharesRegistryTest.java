@@ -1,0 +1,114 @@
+package io.nodecache.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nodecache.dns.runtime.NodeRuntime;
+import io.nodecache.testing.TestUpstream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The whole application from a Corefile with {@code prometheus 127.0.0.1:0}: the registry the node feeds is the one
+ * Boot's actuator serves (Boot backs off its own and still binds its JVM meters to ours), so {@code /metrics} on the
+ * Corefile's address and {@code /actuator/prometheus} show the same series.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"nodecache.demo.enabled=false", "spring.application.name=nodecache-metrics-test"})
+@DirtiesContext
+class ActuatorSharesRegistryTest {
+
+    static final TestUpstream UPSTREAM = TestUpstream.builder()
+            .withRecord("web.default.svc.cluster.local.", Type.A, 30, "10.0.0.7").start();
+    static final Path COREFILE = corefile();
+
+    static {
+        // The DNS node starts while Spring reads its environment, before test property sources exist.
+        System.setProperty("nodecache.conf", COREFILE.toString());
+    }
+
+    private static Path corefile() {
+        try {
+            Path p = Files.createTempFile("metrics-Corefile", "");
+            Files.writeString(p, """
+                    cluster.local:0 {
+                        cache 30
+                        bind 127.0.0.1
+                        forward . 127.0.0.1:%d
+                        prometheus 127.0.0.1:0
+                    }
+                    """.formatted(UPSTREAM.port()));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        System.clearProperty("nodecache.conf");
+        UPSTREAM.close();
+        Files.deleteIfExists(COREFILE);
+    }
+
+    @LocalServerPort
+    int webPort;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    NodeRuntime runtime;
+
+    @Autowired
+    NodeMetrics metrics;
+
+    @Test
+    void bootAdoptsTheNodesRegistry() {
+        assertEquals(1, context.getBeansOfType(PrometheusMeterRegistry.class).size());
+        assertSame(metrics.registry(), context.getBean(MeterRegistry.class));
+    }
+
+    @Test
+    void bothEndpointsShowTheSameCoreDnsSeries() throws Exception {
+        InetSocketAddress dns = runtime.addresses().get(0);
+        SimpleResolver r = new SimpleResolver(dns);
+        r.setTimeout(Duration.ofSeconds(3));
+        r.send(Message.newQuery(Record.newRecord(Name.fromString("web.default.svc.cluster.local."), Type.A,
+                DClass.IN)));
+        String server = "dns://127.0.0.1:" + dns.getPort();
+
+        Exposition node = Exposition.scrapeUntil(
+                "http://127.0.0.1:" + metrics.addresses().get(0).getPort() + "/metrics",
+                e -> e.value("coredns_dns_requests_total", "server", server) >= 1);
+        Exposition actuator = Exposition.scrape("http://127.0.0.1:" + webPort + "/actuator/prometheus");
+
+        for (Exposition m : new Exposition[] {node, actuator}) {
+            assertEquals(1, m.value("coredns_dns_requests_total", "server", server, "zone", "cluster.local.",
+                    "type", "A", "proto", "udp"), m.text());
+            assertEquals(1, m.value("coredns_cache_misses_total", "server", server, "zones", "cluster.local."));
+            assertEquals(1, m.value("coredns_forward_requests_total", "to", "127.0.0.1:" + UPSTREAM.port()));
+            assertFalse(Double.isNaN(m.value("jvm_memory_used_bytes")), "Boot's JVM binders reach our registry");
+        }
+    }
+}
