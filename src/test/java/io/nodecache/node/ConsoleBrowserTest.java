@@ -89,6 +89,8 @@ class ConsoleBrowserTest {
     void liveRowsArriveWhileLoggingIsOnAndStopWithStdoutWhenSwitchedOff() throws Exception {
         browser.get(url("/queries"));
         waitFor(() -> text(By.id("stream-status")).equals("live"), "the live stream to open");
+        // The embedded default runs the demo pods, and the page must say their traffic is simulated.
+        assertTrue(text(By.id("demo-banner")).startsWith("Demo traffic: simulated pods"), text(By.id("demo-banner")));
 
         // Switch logging off and on again with the page's control, so it is on "from the page", whatever the
         // Corefile said.
@@ -151,7 +153,7 @@ class ConsoleBrowserTest {
         click(By.id("pause"));
         String held = "held-" + nonce();
         query(held + ".default.svc.cluster.local", Type.A);
-        waitFor(() -> text(By.id("buffered")).startsWith("paused: 1 new row held"), "the held-row counter");
+        waitFor(() -> text(By.id("buffered")).matches("paused: \\d+ new rows? held.*"), "the held-row counter");
         assertEquals(null, rowFor(held + ".default.svc.cluster.local."), "a row shown while paused");
         click(By.id("pause"));
         waitFor(() -> rowFor(held + ".default.svc.cluster.local.") != null, "the held row after resuming");
@@ -229,13 +231,11 @@ class ConsoleBrowserTest {
         return "true".equals(browser.findElement(By.id("logging-state")).getAttribute("data-enabled"));
     }
 
+    /** The live table's row for {@code fqdn}, or null; one lookup in the browser (the demo pods fill the table). */
     private static WebElement rowFor(String fqdn) {
-        for (WebElement cell : browser.findElements(By.cssSelector("#queries tbody td.name"))) {
-            if (cell.getText().equals(fqdn)) {
-                return cell.findElement(By.xpath(".."));
-            }
-        }
-        return null;
+        List<WebElement> rows = browser.findElements(By.xpath(
+                "//table[@id='queries']/tbody/tr[td[contains(@class,'name') and normalize-space(.)='" + fqdn + "']]"));
+        return rows.isEmpty() ? null : rows.get(0);
     }
 
     private static List<String> coreDnsLines(int mark, String label) {
