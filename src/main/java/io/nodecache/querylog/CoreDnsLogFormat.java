@@ -17,7 +17,11 @@ public final class CoreDnsLogFormat {
     private CoreDnsLogFormat() {}
 
     public static String format(QueryEvent e) {
-        StringBuilder sb = new StringBuilder(160);
+        return appendTo(new StringBuilder(160), e).toString();
+    }
+
+    /** Appends the line (without a newline) to {@code sb}; the query log formats straight into its batch. */
+    public static StringBuilder appendTo(StringBuilder sb, QueryEvent e) {
         sb.append("[INFO] ");
         // CoreDNS brackets IPv6 remotes (RFC 3986) and prints them as Go does, in RFC 5952's short form.
         if (e.clientAddress() instanceof Inet6Address) {
@@ -35,7 +39,7 @@ public final class CoreDnsLogFormat {
         appendFlags(sb, e.responseFlags());
         sb.append(' ').append(e.responseSize()).append(' ');
         appendSeconds(sb, e.durationNanos());
-        return sb.toString();
+        return sb;
     }
 
     /** RFC 5952 §4: lower-case hex, no leading zeros, the longest run of two or more zero groups as "::". */

@@ -31,8 +31,12 @@ public final class StdoutQueryLog implements QueryEventListener {
 
     @Override
     public void onEvent(QueryEvent event) {
-        pending.append(logging.state().format() == LoggingSwitch.Format.JSON
-                ? JsonLogFormat.format(event) : CoreDnsLogFormat.format(event)).append('\n');
+        if (logging.state().format() == LoggingSwitch.Format.JSON) {
+            pending.append(JsonLogFormat.format(event));
+        } else {
+            CoreDnsLogFormat.appendTo(pending, event);
+        }
+        pending.append('\n');
         if (pending.length() >= BATCH_BYTES) {
             flush();
         }

@@ -10,6 +10,10 @@ public final class Names {
      * CoreDNS's log do ({@code \.} inside a label, {@code \DDD} for unprintable bytes).
      */
     public static String toText(byte[] b, int from, int to) {
+        String plain = plainText(b, from, to);
+        if (plain != null) {
+            return plain;
+        }
         StringBuilder sb = new StringBuilder(Math.max(1, to - from));
         int off = from;
         while (off < to) {
@@ -32,6 +36,40 @@ public final class Names {
             off += 1 + len;
         }
         return sb.length() == 0 ? "." : sb.toString();
+    }
+
+    /**
+     * The common case, names of letters, digits, '-' and '_': labels copied with dots for length bytes into one
+     * Latin-1 string, no per-character appends (the event dispatcher does this for every event it builds).
+     * Returns null when some byte needs escaping.
+     */
+    private static String plainText(byte[] b, int from, int to) {
+        int n = to - from;
+        if (n <= 1) {
+            return ".";
+        }
+        byte[] out = new byte[n - 1];
+        int off = from;
+        int pos = 0;
+        while (off < to) {
+            int len = b[off] & 0xFF;
+            if (len == 0) {
+                break;
+            }
+            if (off + 1 + len > to) {
+                return null;
+            }
+            for (int i = off + 1; i <= off + len; i++) {
+                int c = b[i] & 0xFF;
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                    return null;
+                }
+                out[pos++] = (byte) c;
+            }
+            out[pos++] = '.';
+            off += 1 + len;
+        }
+        return new String(out, 0, pos, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /**
