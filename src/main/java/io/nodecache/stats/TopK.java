@@ -34,6 +34,19 @@ public final class TopK<K> {
         bump(hash, key);
     }
 
+    /**
+     * Counts a key already in the table; a key not in it enters only if {@code admit} (the caller samples
+     * admissions, so a stream of many rare keys does not churn the table).
+     */
+    public synchronized void addHashed(int hash, Supplier<K> key, boolean admit) {
+        long[] c = counts.get(hash);
+        if (c != null) {
+            c[0]++;
+        } else if (admit) {
+            bump(hash, key);
+        }
+    }
+
     private void bump(Object id, Supplier<K> key) {
         long[] c = counts.get(id);
         if (c != null) {
