@@ -38,11 +38,12 @@ public final class EventCounters implements QueryEventListener {
         if (e.clientAddress() != null) {
             clients.add(e.clientAddress());
         }
-        boolean admit = ++sample == NAME_ADMISSION;
-        if (admit) {
+        if (++sample == NAME_ADMISSION) {
             sample = 0;
+            names.addHashed(e.qnameHash(), e::qname);
+        } else {
+            names.countIfPresent(e.qnameHash());
         }
-        names.addHashed(e.qnameHash(), e::qname, admit);
         if ((queries & 4095) == 0) {
             // A dispatcher that never idles under steady load still publishes.
             publish();

@@ -35,15 +35,13 @@ public final class TopK<K> {
     }
 
     /**
-     * Counts a key already in the table; a key not in it enters only if {@code admit} (the caller samples
-     * admissions, so a stream of many rare keys does not churn the table).
+     * Counts a key identified by {@code hash} only if it is already in the table (callers admit new keys by
+     * sampling, so a stream of many rare keys does not churn the table).
      */
-    public synchronized void addHashed(int hash, Supplier<K> key, boolean admit) {
+    public synchronized void countIfPresent(int hash) {
         long[] c = counts.get(hash);
         if (c != null) {
             c[0]++;
-        } else if (admit) {
-            bump(hash, key);
         }
     }
 
