@@ -1,13 +1,21 @@
 package io.nodecache;
 
+import io.nodecache.config.DnsBootstrap;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts a nodecache node: the embedded DNS cache server and the web console beside it. */
+/** Starts a nodecache node: the embedded DNS cache server first, then the web console beside it. */
 @SpringBootApplication
 public class NodecacheApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(NodecacheApplication.class, args);
+        run(args);
+    }
+
+    /** What {@link #main} does, returning the context so tests can close it. */
+    public static ConfigurableApplicationContext run(String[] args) {
+        DnsBootstrap.startEarly(args);
+        return SpringApplication.run(NodecacheApplication.class, args);
     }
 }
