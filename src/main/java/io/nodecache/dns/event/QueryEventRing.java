@@ -26,6 +26,7 @@ public final class QueryEventRing implements QueryEventSink {
             0, 0, null, null, ".");
 
     private final Slot[] slots;
+    private final NameCache names = new NameCache();
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final Clock clock;
@@ -96,7 +97,7 @@ public final class QueryEventRing implements QueryEventSink {
         Slot s = slots[(int) (sequence & mask)];
         long v = s.version;
         if (v == sequence) {
-            QueryEvent e = wanted.test(s.zone) ? s.snapshot(sequence) : SKIPPED;
+            QueryEvent e = wanted.test(s.zone) ? s.snapshot(sequence, names) : SKIPPED;
             // The field reads above must complete before the stamp is checked again.
             VarHandle.loadLoadFence();
             if (s.version == sequence) {
@@ -244,10 +245,10 @@ public final class QueryEventRing implements QueryEventSink {
             return upstream != null;
         }
 
-        QueryEvent snapshot(long sequence) {
+        QueryEvent snapshot(long sequence, NameCache names) {
             InetAddress address = client == null ? null : client.getAddress();
             int port = client == null ? 0 : client.getPort();
-            String name = Names.toText(qname, 0, qnameLength);
+            String name = names.text(qname, qnameLength, qnameHash);
             String up = upstream == null ? null : upstreamText(upstream);
             return new QueryEvent(sequence, epochMillis, address, port, id, name, qtype, qclass, transport,
                     requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize, durationNanos, outcome, up,

@@ -14,6 +14,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.nodecache.dns.event.QueryEventSink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,7 +63,11 @@ final class EpollUdpListener implements UdpTransport {
             for (int i = 0; i < threadCount; i++) {
                 Bootstrap b = new Bootstrap()
                         .group(group)
-                        .channel(EpollDatagramChannel.class)
+                        // A socket of the address's own family: on a dual-stack socket Netty maps every IPv4
+                        // client into a fresh IPv6 address array per answer sent.
+                        .channelFactory(() -> new EpollDatagramChannel(
+                                address.getAddress() instanceof java.net.Inet6Address
+                                        ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
                         .option(EpollChannelOption.SO_REUSEPORT, true)
                         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
