@@ -2,21 +2,33 @@ package io.nodecache.querylog;
 
 import io.nodecache.dns.event.QueryEvent;
 import io.nodecache.dns.event.RawQueryEvent;
+import io.nodecache.dns.server.CacheOutcome;
+import io.nodecache.dns.server.Transport;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The node's recent logged queries, a bounded ring (10 000 by default) the console and the API read with filters
  * and a {@code since} cursor (the event sequence), so a poller never sees a row twice.
+ *
+ * <p>Rows are preallocated and overwritten field by field rather than holding the events themselves: a ring of
+ * 10 000 young objects that each live a fraction of a second is what a copying collector handles worst (every
+ * young collection copied the whole ring), and it showed as most of the cost of logging.
  */
 public final class QueryLogBuffer implements QueryEventListener {
 
-    private final QueryEvent[] ring;
+    private final Row[] rows;
     private final LoggingSwitch logging;
     private long written;
 
     public QueryLogBuffer(int capacity, LoggingSwitch logging) {
-        this.ring = new QueryEvent[capacity];
+        this.rows = new Row[capacity];
+        for (int i = 0; i < capacity; i++) {
+            rows[i] = new Row();
+        }
         this.logging = logging;
     }
 
@@ -27,7 +39,7 @@ public final class QueryLogBuffer implements QueryEventListener {
 
     @Override
     public synchronized void onEvent(QueryEvent event) {
-        ring[(int) (written++ % ring.length)] = event;
+        rows[(int) (written++ % rows.length)].set(event);
     }
 
     /**
@@ -35,25 +47,91 @@ public final class QueryLogBuffer implements QueryEventListener {
      */
     public synchronized List<QueryEvent> query(QueryFilter filter, long since, int limit) {
         List<QueryEvent> out = new ArrayList<>();
-        long oldest = Math.max(0, written - ring.length);
+        long oldest = Math.max(0, written - rows.length);
         for (long i = written - 1; i >= oldest && out.size() < limit; i--) {
-            QueryEvent e = ring[(int) (i % ring.length)];
-            if (e.sequence() <= since) {
+            Row r = rows[(int) (i % rows.length)];
+            if (r.sequence <= since) {
                 break;
             }
+            QueryEvent e = r.toEvent();
             if (filter.matches(e)) {
                 out.add(e);
             }
         }
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 
     public synchronized int size() {
-        return (int) Math.min(written, ring.length);
+        return (int) Math.min(written, rows.length);
     }
 
     public int capacity() {
-        return ring.length;
+        return rows.length;
+    }
+
+    /** One logged query's fields; the client address kept as bytes, not as the packet's InetAddress object. */
+    private static final class Row {
+        long sequence;
+        long epochMillis;
+        final byte[] address = new byte[16];
+        int addressLength;
+        int clientPort;
+        int id;
+        String qname;
+        int qtype;
+        int qclass;
+        Transport transport;
+        int requestSize;
+        boolean dnssecOk;
+        int udpSize;
+        int rcode;
+        int responseFlags;
+        int responseSize;
+        long durationNanos;
+        CacheOutcome outcome;
+        String upstream;
+        String zone;
+
+        void set(QueryEvent e) {
+            sequence = e.sequence();
+            epochMillis = e.epochMillis();
+            addressLength = 0;
+            if (e.clientAddress() != null) {
+                byte[] a = e.clientAddress().getAddress();
+                System.arraycopy(a, 0, address, 0, a.length);
+                addressLength = a.length;
+            }
+            clientPort = e.clientPort();
+            id = e.id();
+            qname = e.qname();
+            qtype = e.qtype();
+            qclass = e.qclass();
+            transport = e.transport();
+            requestSize = e.requestSize();
+            dnssecOk = e.dnssecOk();
+            udpSize = e.udpSize();
+            rcode = e.rcode();
+            responseFlags = e.responseFlags();
+            responseSize = e.responseSize();
+            durationNanos = e.durationNanos();
+            outcome = e.outcome();
+            upstream = e.upstream();
+            zone = e.zone();
+        }
+
+        QueryEvent toEvent() {
+            InetAddress client = null;
+            if (addressLength > 0) {
+                try {
+                    client = InetAddress.getByAddress(java.util.Arrays.copyOf(address, addressLength));
+                } catch (UnknownHostException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+            }
+            return new QueryEvent(sequence, epochMillis, client, clientPort, id, qname, qtype, qclass, transport,
+                    requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize, durationNanos, outcome,
+                    upstream, zone);
+        }
     }
 }
