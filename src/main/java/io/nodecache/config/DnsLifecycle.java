@@ -71,7 +71,7 @@ final class DnsLifecycle implements SmartLifecycle {
                     + " yourself (the Helm chart's iptables mode arrives in a later release)");
         }
         try {
-            if (props.embeddedUpstream()) {
+            if (props.embeddedUpstreamEnabled()) {
                 embeddedUpstream = new AuthoritativeServer(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new ZoneAnswerer(DemoZones.all()))
                         .start();

@@ -18,7 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clusterDns       an explicit {@code __PILLAR__CLUSTER__DNS__}, overriding the embedded upstream and the env
  * @param upstreamServers  {@code __PILLAR__UPSTREAM__SERVERS__}; empty means the nameservers of {@code resolvConf}
  * @param resolvConf       the resolv.conf to read upstream servers from
- * @param embeddedUpstream start the embedded authoritative upstream (demo cluster zones) on loopback
+ * @param embeddedUpstream start the embedded authoritative upstream (demo cluster zones) on loopback; by default
+ *                         only in the embedded default (no {@code conf})
  * @param healthPort       node-cache's {@code -health-port} (used by the iptables rules of a later release)
  * @param setupinterface   node-cache's {@code -setupinterface}: not done by this release
  * @param setupiptables    node-cache's {@code -setupiptables}: not done by this release
@@ -61,7 +62,6 @@ public record NodeProperties(
         upstreamsvc = upstreamsvc == null ? "kube-dns" : upstreamsvc;
         upstreamServers = upstreamServers == null ? List.of() : List.copyOf(upstreamServers);
         resolvConf = resolvConf == null ? "/etc/resolv.conf" : resolvConf;
-        embeddedUpstream = embeddedUpstream == null || embeddedUpstream;
         healthPort = healthPort == null ? 8080 : healthPort;
         setupinterface = setupinterface != null && setupinterface;
         setupiptables = setupiptables != null && setupiptables;
@@ -72,5 +72,15 @@ public record NodeProperties(
         queryLogSize = queryLogSize == null ? 10_000 : queryLogSize;
         readTimeout = readTimeout == null ? Duration.ofSeconds(2) : readTimeout;
         deadline = deadline == null ? Duration.ofSeconds(5) : deadline;
+    }
+
+    /**
+     * Whether the embedded demo upstream runs: as set, else only in the embedded default (no {@code conf}). With a
+     * Corefile given, {@code __PILLAR__CLUSTER__DNS__} must come from the cluster (upstreamsvc's env var), never
+     * silently from demo zones. Decided here, not in the constructor, because node-cache's {@code --conf} flag is
+     * applied after binding.
+     */
+    public boolean embeddedUpstreamEnabled() {
+        return embeddedUpstream != null ? embeddedUpstream : conf.isBlank();
     }
 }

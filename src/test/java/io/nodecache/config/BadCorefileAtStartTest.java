@@ -44,6 +44,17 @@ class BadCorefileAtStartTest {
                 chain(failure));
     }
 
+    /** Regression: with a Corefile given, the demo upstream used to stand in silently for the cluster's DNS. */
+    @Test
+    void aGivenCorefileNeverForwardsClusterNamesToTheDemoUpstream(@TempDir Path dir) throws Exception {
+        Path corefile = dir.resolve("Corefile");
+        Files.writeString(corefile, "cluster.local:0 {\n    forward . __PILLAR__CLUSTER__DNS__\n}\n");
+        Throwable failure = assertThrows(Throwable.class, () -> new SpringApplicationBuilder(NodecacheApplication.class)
+                .run("--conf=" + corefile, "--server.port=0", "--upstreamsvc=nodecache-test-absent-svc"));
+        assertTrue(chain(failure).contains("__PILLAR__CLUSTER__DNS__"), chain(failure));
+        assertTrue(chain(failure).contains(corefile + ":2:"), chain(failure));
+    }
+
     private static String chain(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -47,6 +47,7 @@ class EarlyStartTest {
         // or Spring's view would differ from main's and the node be rebuilt (the next test shows that).
         try (ConfigurableApplicationContext ctx = NodecacheApplication.run(new String[] {
                 "--conf=" + corefile, "--server.port=0", "--nodecache.demo.enabled=false",
+                "--nodecache.embedded-upstream=true",
                 "--nodecache.upstream-servers=127.0.0.1:9"})) {
             NodeRuntime runtime = ctx.getBean(NodeRuntime.class);
             assertEquals(Rcode.NOERROR, ask(runtime, "kubernetes.default.svc.cluster.local.").getRcode());
@@ -60,6 +61,7 @@ class EarlyStartTest {
         Path props = Files.writeString(dir.resolve("extra.properties"), "nodecache.query-log-size=77\n");
         try (ConfigurableApplicationContext ctx = NodecacheApplication.run(new String[] {
                 "--conf=" + corefile, "--server.port=0", "--nodecache.demo.enabled=false",
+                "--nodecache.embedded-upstream=true",
                 "--spring.config.additional-location=" + props})) {
             assertEquals(77, ctx.getBean(NodeProperties.class).queryLogSize());
             assertTrue(output.getOut().contains("restarting the DNS node"), output.getOut());
@@ -85,7 +87,7 @@ class EarlyStartTest {
         assertEquals(Duration.ofMillis(700), p.readTimeout());
         assertEquals(Duration.ofSeconds(30), p.syncinterval());
         assertEquals("", p.conf(), "defaults as NodeProperties has them");
-        assertSame(Boolean.TRUE, p.embeddedUpstream());
+        assertTrue(p.embeddedUpstreamEnabled(), "no conf: the embedded default, with its demo upstream");
         assertNotSame(null, p.deadline());
     }
 

@@ -38,7 +38,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /** The node's JSON API and live stream over real HTTP, fed by real DNS queries to the real server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "nodecache.conf=src/test/resources/node/api-Corefile", "nodecache.demo.enabled=false"})
+        "nodecache.conf=src/test/resources/node/api-Corefile", "nodecache.embedded-upstream=true",
+        "nodecache.demo.enabled=false"})
 @ExtendWith(OutputCaptureExtension.class)
 @DirtiesContext
 class NodeApiTest {
