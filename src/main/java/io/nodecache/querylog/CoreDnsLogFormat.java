@@ -28,14 +28,20 @@ public final class CoreDnsLogFormat {
             sb.append('[');
             appendIpv6(sb, e.clientAddress().getAddress());
             sb.append(']');
+        } else if (e.clientAddress() instanceof java.net.Inet4Address v4) {
+            // An Inet4Address's hash code is its address: formatting from it allocates nothing, where
+            // getHostAddress() built a String per line.
+            int a = v4.hashCode();
+            sb.append(a >>> 24).append('.').append((a >>> 16) & 0xFF).append('.').append((a >>> 8) & 0xFF)
+                    .append('.').append(a & 0xFF);
         } else {
-            sb.append(e.clientAddress() == null ? "-" : e.clientAddress().getHostAddress());
+            sb.append("-");
         }
         sb.append(':').append(e.clientPort()).append(" - ").append(e.id()).append(" \"")
-                .append(Type.string(e.qtype())).append(' ').append(DClass.string(e.qclass())).append(' ')
+                .append(TYPES.text(e.qtype())).append(' ').append(CLASSES.text(e.qclass())).append(' ')
                 .append(e.qname()).append(' ').append(e.transport().label()).append(' ').append(e.requestSize())
                 .append(' ').append(e.dnssecOk()).append(' ').append(e.udpSize()).append("\" ")
-                .append(Rcode.string(e.rcode())).append(' ');
+                .append(RCODES.text(e.rcode())).append(' ');
         appendFlags(sb, e.responseFlags());
         sb.append(' ').append(e.responseSize()).append(' ');
         appendSeconds(sb, e.durationNanos());
@@ -104,13 +110,45 @@ public final class CoreDnsLogFormat {
         sb.append(nanos / 1_000_000_000L);
         long frac = nanos % 1_000_000_000L;
         if (frac != 0) {
-            String digits = Long.toString(1_000_000_000L + frac).substring(1);
-            int end = digits.length();
-            while (digits.charAt(end - 1) == '0') {
-                end--;
+            int digits = 9;
+            while (frac % 10 == 0) {
+                frac /= 10;
+                digits--;
             }
-            sb.append('.').append(digits, 0, end);
+            sb.append('.');
+            for (long p = pow10(digits - 1); p > 0; p /= 10) {
+                sb.append((char) ('0' + frac / p % 10));
+            }
         }
         sb.append('s');
+    }
+
+    private static long pow10(int n) {
+        long p = 1;
+        for (int i = 0; i < n; i++) {
+            p *= 10;
+        }
+        return p;
+    }
+
+    private static final Mnemonics TYPES = new Mnemonics(Type::string);
+    private static final Mnemonics CLASSES = new Mnemonics(DClass::string);
+    private static final Mnemonics RCODES = new Mnemonics(Rcode::string);
+
+    /** dnsjava's names for the common small values, looked up once instead of boxed into a map per line. */
+    private static final class Mnemonics {
+        private final String[] names = new String[256];
+        private final java.util.function.IntFunction<String> lookup;
+
+        Mnemonics(java.util.function.IntFunction<String> lookup) {
+            this.lookup = lookup;
+            for (int i = 0; i < names.length; i++) {
+                names[i] = lookup.apply(i);
+            }
+        }
+
+        String text(int value) {
+            return value >= 0 && value < names.length ? names[value] : lookup.apply(value);
+        }
     }
 }
