@@ -152,10 +152,6 @@ final class DnsLifecycle implements SmartLifecycle {
         return r == null ? 0 : r.failures();
     }
 
-    /** The embedded authoritative upstream's address, when it runs. */
-    Optional<InetSocketAddress> embeddedUpstream() {
-        return Optional.ofNullable(embeddedUpstream).map(AuthoritativeServer::address);
-    }
 
     @Override
     public synchronized void stop() {

@@ -61,14 +61,6 @@ class NodeInfo {
                 dispatcher.lost(), c.malformedDropped(), c.formErr());
     }
 
-    boolean demo() {
-        return demo;
-    }
-
-    String nodeName() {
-        return nodeName;
-    }
-
     private static String version() {
         String v = NodeInfo.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;

@@ -31,10 +31,6 @@ public final class LiveQueryStream implements QueryEventListener {
         return v;
     }
 
-    public int viewers() {
-        return viewers.size();
-    }
-
     @Override
     public boolean wants(RawQueryEvent event) {
         return !viewers.isEmpty() && logging.logs(event);

@@ -40,10 +40,6 @@ public final class QueryEventDispatcher implements AutoCloseable {
         listeners.add(listener);
     }
 
-    public void unsubscribe(QueryEventListener listener) {
-        listeners.remove(listener);
-    }
-
     public void start() {
         thread.start();
     }

@@ -33,7 +33,6 @@ public final class CorefileReloader implements AutoCloseable {
     private final NodeRuntime runtime;
     private final PrintStream log;
     private final LongAdder failures = new LongAdder();
-    private final LongAdder successes = new LongAdder();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nodecache-reload");
         t.setDaemon(true);
@@ -79,7 +78,6 @@ public final class CorefileReloader implements AutoCloseable {
             fail(e.getMessage());
             return false;
         }
-        successes.increment();
         log.println("[INFO] Reloading complete");
         log.println("[INFO] plugin/reload: Running configuration SHA512 = " + HexFormat.of().formatHex(sum));
         return true;
@@ -93,10 +91,6 @@ public final class CorefileReloader implements AutoCloseable {
     /** Reloads that failed (coredns_reload_failed_total). */
     public long failures() {
         return failures.sum();
-    }
-
-    public long successes() {
-        return successes.sum();
     }
 
     private static byte[] sha512(byte[] bytes) {

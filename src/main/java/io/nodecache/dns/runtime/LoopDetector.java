@@ -87,7 +87,4 @@ final class LoopDetector implements QueryHandler {
         t.start();
     }
 
-    int seen() {
-        return seen.get();
-    }
 }
