@@ -11,6 +11,10 @@
 #   LOG_WORKLOADS="hot ndots"               what nodecache-log runs (those also in WORKLOADS)
 #   MODES=pinned                            pinned: peer on SERVER_CPU, dnsperf + upstream on
 #                                           LOADGEN_CPU (taskset); shared: nothing pinned
+#   ROUNDS=3      every peer is run this many times, peers alternating within a round (unbound-t1,
+#                 nodecache, ..., then again); the table shows medians, ratios are medians of the
+#                 per-round ratios (each against unbound-t1 of the same round): single runs here
+#                 swing +-20 %, more than the differences being measured
 #   DURATION=10   seconds per throughput run (dnsperf -l; capped at 15)
 #   WARM_SECONDS=3  after the one-pass warm (dnsperf -n 1) a further bounded warm run of this many
 #                   seconds on the same file, for every peer alike (lets the JIT compile; 0: none)
@@ -35,6 +39,7 @@ PEERS=${PEERS:-"unbound-t1 unbound-t2 dnsmasq nodecache nodecache-log"}
 WORKLOADS=${WORKLOADS:-"hot ndots mix fill"}
 LOG_WORKLOADS=${LOG_WORKLOADS:-"hot ndots"}
 MODES=${MODES:-pinned}
+ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 [ "$DURATION" -le 15 ] || DURATION=15
 WARM_SECONDS=${WARM_SECONDS:-3}
@@ -152,7 +157,7 @@ other_pct() {
 # ANSWERED (queries answered over both runs)
 measure_once() {
     local tag=$1 pid=$2 port=$3 qf=$4 lcpu=$5 upid t0 t1 u0 u1 b0 b1 o qps sent lost runt avg min max sd rcodes
-    local srv perf ups other rss cpuq ticks p50=NA p99=NA p999=NA lmax=NA llost=NA lother=0 lrunt lsrv lperf lups qw
+    local srv perf ups other rss cpuq ticks lcpuq=NA p50=NA p99=NA p999=NA lmax=NA llost=NA lother=0 lrunt lsrv lperf lups qw
     qw=$(wait_quiet)
     [ "$qw" = 0 ] || echo "waited ${qw}s for other CPU load to settle" >&2
     upid=$(pid_of upstream)
@@ -196,10 +201,14 @@ measure_once() {
         lperf=$(awk -v t="$lrunt" '{printf "%.0f", ($1+$2)/t*100}' "$o.time")
         lups=$(pct_of_core "$u0" "$u1" "$lrunt")
         lother=$(other_pct "$b0" "$b1" "$lrunt" "$lsrv" "$lperf" "$lups")
+        # the same figure at a fixed rate: no batching advantage for whoever is busiest
+        lcpuq=$(awk -v a="$t0" -v b="$t1" -v hz="$CLK_TCK" -v n="$(answered "$o")" \
+            'BEGIN{if(n>0) printf "%.3f", (b-a)/hz*1e6/n; else print "NA"}')
         ANSWERED=$((ANSWERED + $(answered "$o")))
         gzip -f "$o"
     fi
     OTHER=$(( other > lother ? other : lother ))
+    LCPUQ=$lcpuq
     ROW=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' \
         "$qps" "$avg" "$min" "$max" "$sd" "$sent" "$lost" "$srv" "$perf" "$ups" "$other" "$rss" \
         "$LAT_QPS" "$p50" "$p99" "$p999" "$lmax" "$llost" "$lother" "$ticks" "$cpuq")
@@ -221,13 +230,14 @@ workloads_for() {
     echo $out
 }
 
-printf 'mode\tpeer\tworkload\tattempts\tqps\tavg_ms\tmin_ms\tmax_ms\tsd_ms\tsent\tlost\tsrv_cpu_pct\tperf_cpu_pct\tupstream_cpu_pct\tother_cpu_pct\trss_kb\tlat_qps\tp50_ms\tp99_ms\tp999_ms\tlat_max_ms\tlat_lost\tlat_other_cpu_pct\tsrv_cpu_ticks\tsrv_cpu_us_per_answer\trcodes\tall_attempts_qps@other_pct\tquery_log_lines\tanswered_incl_warm\n' > "$TSV"
-printf 'mode\tpeer\tjava\tjvm_opts\tudp_threads\tstart_to_first_answer_ms\n' > "$STARTS"
+printf 'mode\tpeer\tworkload\tattempts\tqps\tavg_ms\tmin_ms\tmax_ms\tsd_ms\tsent\tlost\tsrv_cpu_pct\tperf_cpu_pct\tupstream_cpu_pct\tother_cpu_pct\trss_kb\tlat_qps\tp50_ms\tp99_ms\tp999_ms\tlat_max_ms\tlat_lost\tlat_other_cpu_pct\tsrv_cpu_ticks\tsrv_cpu_us_per_answer\trcodes\tall_attempts_qps@other_pct\tquery_log_lines\tanswered_incl_warm\tlat_srv_cpu_us_per_answer\tround\n' > "$TSV"
+printf 'mode\tpeer\tjava\tjvm_opts\tudp_threads\tstart_to_first_answer_ms\tround\n' > "$STARTS"
 
 for mode in $MODES; do
     scpu=; lcpu=
     if [ "$mode" = pinned ]; then scpu=$SERVER_CPU; lcpu=$LOADGEN_CPU; fi
     start_daemon upstream "$lcpu"
+    for round in $(seq 1 "$ROUNDS"); do
     for peer in $PEERS; do
         if is_jvm "$peer"; then
             # a JVM start is CPU-bound: time it on a quiet machine
@@ -238,15 +248,15 @@ for mode in $MODES; do
         pid=$(pid_of "$peer"); port=$(peer_port "$peer")
         if is_jvm "$peer"; then
             threads=${NODECACHE_UDP_THREADS:-$([ -n "$scpu" ] && echo 1 || echo 2)}
-            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$peer" "$JAVA" "$JVM_OPTS" "$threads" \
-                "$(cat "$RUN/$peer.start_ms")" >> "$STARTS"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$peer" "$JAVA" "$JVM_OPTS" "$threads" \
+                "$(cat "$RUN/$peer.start_ms")" "$round" >> "$STARTS"
         fi
         for wl in $(workloads_for "$peer"); do
             qf="$BENCH/queries/$wl.txt"
             best_row=; best_other=999999; n=0; all=
             while :; do
                 n=$((n + 1))
-                tag="$mode-$peer-$wl-$n"
+                tag="$mode-r$round-$peer-$wl-$n"
                 [ "$peer" != nodecache-log ] || keep_jvm_lines_and_truncate "$LOG/$peer.out"
                 # warm: one pass through the file, then WARM_SECONDS of load (both bounded)
                 dnsperf_run "$LOG/$tag.warm" "$lcpu" -s 127.0.0.1 -p "$port" -d "$qf" -n 1 -l 15 -c "$CLIENTS"
@@ -264,9 +274,9 @@ for mode in $MODES; do
                     tail -n 200 "$LOG/$peer.out" > "$LOG/$tag.querylog-tail"
                     keep_jvm_lines_and_truncate "$LOG/$peer.out"   # hundreds of MB per run otherwise
                 fi
-                if [ "$OTHER" -lt "$best_other" ]; then best_other=$OTHER; best_row="$ROW	$all	$loglines	$((ANSWERED + warm_answered))"; fi
+                if [ "$OTHER" -lt "$best_other" ]; then best_other=$OTHER; best_row="$ROW	$all	$loglines	$((ANSWERED + warm_answered))	$LCPUQ	$round"; fi
                 all="$all${all:+/}$(echo "$ROW" | cut -f1)@$OTHER"
-                echo "attempt $n: $mode $peer $wl other%=$OTHER qps,lost=$(echo "$ROW" | cut -f1,7 | tr '\t' ' ')" >&2
+                echo "round $round attempt $n: $mode $peer $wl other%=$OTHER qps,lost=$(echo "$ROW" | cut -f1,7 | tr '\t' ' ')" >&2
                 if [ "$OTHER" -le "$OTHER_MAX" ] || [ "$n" -gt "$RETRIES" ]; then break; fi
             done
             # the all-attempts column is filled in after the loop
@@ -274,6 +284,7 @@ for mode in $MODES; do
                 awk -F'\t' -v OFS='\t' -v all="$all" '{$27=all; print}' >> "$TSV"
         done
         stop_daemon "$peer"
+    done
     done
     stop_daemon upstream
 done
@@ -283,40 +294,14 @@ echo
 echo "nodecache bench $STAMP: dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING ${QPS:+-Q $QPS}${QPS:-(unlimited QPS)} after a warm pass (-n 1) + ${WARM_SECONDS}s;" \
      "latency from a separate ${LAT_DURATION}s run at -Q $LAT_QPS (-v)"
 echo "JAVA=$JAVA ($("$JAVA" -version 2>&1 | head -1))  JVM_OPTS=$JVM_OPTS"
-echo "x ub1 = ratio to unbound-t1, same mode and workload, this run; cpu µs/q = server utime+stime over the throughput run / answered; x nc = nodecache-log's cpu µs/q / nodecache's"
+echo "$ROUNDS round(s), peers alternating within each"
 echo
-awk -F'\t' '
-    NR==1 { next }
-    { key=$1 SUBSEP $3; row[NR]=$0; if ($2=="unbound-t1") { uq[key]=$5; uc[key]=$25 }
-      if ($2=="nodecache") nc[key]=$25 }
-    END {
-      printf "%-6s %-13s %-5s %7s %5s %7s %5s %5s | %6s %6s %7s %5s | %5s %6s %4s %5s %4s %5s  %s\n",
-             "mode","peer","wload","QPS","x ub1","cpu µs/q","x ub1","x nc","p50ms","p99ms","p99.9ms","lost",
-             "lost","RSSMiB","srv%","perf%","ups%","other%","rcodes (throughput run)"
-      printf "%-6s %-13s %-5s %7s %5s %7s %5s %5s | %27s %5s | %5s\n", "","","","","","","","", "--- at fixed QPS ---", "", "tput"
-      for (i=2; i<=NR; i++) {
-        split(row[i], f, "\t"); key=f[1] SUBSEP f[3]
-        rq = (uq[key] > 0) ? sprintf("%.2f", f[5]/uq[key]) : "-"
-        rc = (uc[key] > 0 && f[25] != "NA") ? sprintf("%.2f", f[25]/uc[key]) : "-"
-        rn = (f[2]=="nodecache-log" && nc[key] > 0 && f[25] != "NA") ? sprintf("%.2f", f[25]/nc[key]) : "-"
-        o = (f[15] > f[23]) ? f[15] : f[23]
-        printf "%-6s %-13s %-5s %7s %5s %8s %5s %5s | %6s %6s %7s %5s | %5s %6.1f %4s %5s %4s %6s  %s\n",
-               f[1],f[2],f[3],f[5],rq,f[25],rc,rn,f[18],f[19],f[20],f[22],f[11],f[16]/1024,f[12],f[13],f[14],o,f[26]
-      }
-    }' "$TSV"
-echo
-# logging overhead, one line per workload
-awk -F'\t' 'NR>1 && $2=="nodecache" { nc[$1 SUBSEP $3]=$25 }
-            NR>1 && $2=="nodecache-log" { lg[$1 SUBSEP $3]=$25; ll[$1 SUBSEP $3]=$28; an[$1 SUBSEP $3]=$29 }
-            END { for (k in lg) { split(k, p, SUBSEP)
-                    if (nc[k] > 0) printf "logging overhead (%s, %s): cpu/query %.3f vs %.3f µs = %+.0f %%;", p[1], p[2], lg[k], nc[k], (lg[k]/nc[k]-1)*100
-                    else printf "logging (%s, %s):", p[1], p[2]
-                    printf " %s query-log lines written for %s queries answered (warm + throughput + latency runs)\n", ll[k], an[k] } }' "$TSV" | sort
-# start to first answer
-awk -F'\t' 'NR>1 { printf "start to first answered query: %s (%s, udp-threads %s): %s ms (java launched -> dig answered on the port; first answer is an upstream miss)\n", $2, $1, $5, $6 }' "$STARTS"
+"$BENCH/report.sh" "$TSV" "$STARTS"
+awk -F'\t' 'NR>1 && $2=="nodecache-log" { ll[$3]+=$28; an[$3]+=$29 }
+            END { for (w in ll) printf "query logging (%s): %s query-log lines written for %s queries answered (all rounds)\n", w, ll[w], an[w] }' "$TSV" | sort
 # RSS with a full cache
-awk -F'\t' 'NR>1 && $2=="nodecache" { r[$3]=$16; m[$3]=$1 }
-            END { if ("fill" in r) printf "nodecache RSS after the fill run (%s): %.1f MiB; the cache then holds the 12 000 fill names plus the hot, ndots and mix entries not yet expired (> 10 k entries)\n", m["fill"], r["fill"]/1024
+awk -F'\t' 'NR>1 && $2=="nodecache" && $16 > r[$3] { r[$3]=$16; m[$3]=$1 }
+            END { if ("fill" in r) printf "nodecache RSS after the fill run (%s, highest of the rounds): %.1f MiB; the cache then holds the 12 000 fill names plus the hot, ndots and mix entries not yet expired (> 10 k entries)\n", m["fill"], r["fill"]/1024
                   else if ("mix" in r) printf "nodecache RSS after the mix run (%s): %.1f MiB (mix has only ~3 700 distinct names: run WORKLOADS with fill for > 10 k)\n", m["mix"], r["mix"]/1024 }' "$TSV"
 # errors in the peers' output
 for f in "$LOG"/nodecache.out "$LOG"/nodecache-log.out.jvm-lines; do

@@ -25,8 +25,6 @@ record QueryView(long seq, Instant time, String client, int port, int id, String
     }
 
     private static String flags(int f) {
-        StringBuilder sb = new StringBuilder();
-        CoreDnsLogFormat.appendFlags(sb, f);
-        return sb.toString();
+        return CoreDnsLogFormat.flagsText(f);
     }
 }

@@ -28,9 +28,7 @@ public final class JsonLogFormat {
         sb.append("\"do\":").append(e.dnssecOk()).append(',');
         sb.append("\"bufsize\":").append(e.udpSize()).append(',');
         field(sb, "rcode", Rcode.string(e.rcode())).append(',');
-        StringBuilder flags = new StringBuilder();
-        CoreDnsLogFormat.appendFlags(flags, e.responseFlags());
-        field(sb, "rflags", flags.toString()).append(',');
+        field(sb, "rflags", CoreDnsLogFormat.flagsText(e.responseFlags())).append(',');
         sb.append("\"rsize\":").append(e.responseSize()).append(',');
         sb.append("\"duration\":").append(e.durationNanos() / 1e9).append(',');
         field(sb, "cache", e.outcome().name().toLowerCase(java.util.Locale.ROOT)).append(',');

@@ -104,6 +104,11 @@ public final class LoggingSwitch {
         return s;
     }
 
+    /** The line format now (read per event: no expiry check, which would read the clock). */
+    public Format format() {
+        return state.format();
+    }
+
     /** Whether queries of {@code zone} are logged now. */
     public boolean logs(String zone) {
         State s = state;

@@ -24,6 +24,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
 
     private final QueryEventRing ring;
     private final List<QueryEventListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile QueryEventListener[] listenerArray = new QueryEventListener[0];
     private final LongAdder lost = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final Thread thread;
@@ -38,6 +39,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
 
     public void subscribe(QueryEventListener listener) {
         listeners.add(listener);
+        listenerArray = listeners.toArray(new QueryEventListener[0]);
     }
 
     public void start() {
@@ -92,8 +94,11 @@ public final class QueryEventDispatcher implements AutoCloseable {
         QueryEventListener[] targets = rawPass.seen;
         for (int i = 0; i < rawPass.count; i++) {
             if (rawPass.wants[i]) {
-                QueryEventListener l = targets[i];
-                safely(() -> l.onEvent(e));
+                try {
+                    targets[i].onEvent(e);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "query event listener failed", ex);
+                }
             }
         }
     }
@@ -116,7 +121,9 @@ public final class QueryEventDispatcher implements AutoCloseable {
         @Override
         public void accept(RawQueryEvent raw) {
             count = 0;
-            for (QueryEventListener l : listeners) {
+            // An array snapshot: iterating the CopyOnWriteArrayList made an iterator per event.
+            QueryEventListener[] all = listenerArray;
+            for (QueryEventListener l : all) {
                 if (count == seen.length) {
                     seen = java.util.Arrays.copyOf(seen, count * 2);
                     wants = java.util.Arrays.copyOf(wants, count * 2);

@@ -4,7 +4,10 @@ import io.nodecache.dns.event.QueryEvent;
 import io.nodecache.dns.event.RawQueryEvent;
 import io.nodecache.dns.server.CacheOutcome;
 import io.nodecache.dns.server.Transport;
+import io.nodecache.dns.wire.Names;
+import io.nodecache.dns.wire.Wire;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,12 +36,13 @@ public final class QueryLogBuffer implements QueryEventListener {
     }
 
     @Override
-    public boolean wants(RawQueryEvent event) {
-        return logging.logs(event);
+    public void onRaw(RawQueryEvent event) {
+        if (logging.logs(event)) {
+            add(event);
+        }
     }
 
-    @Override
-    public synchronized void onEvent(QueryEvent event) {
+    private synchronized void add(RawQueryEvent event) {
         rows[(int) (written++ % rows.length)].set(event);
     }
 
@@ -70,7 +74,10 @@ public final class QueryLogBuffer implements QueryEventListener {
         return rows.length;
     }
 
-    /** One logged query's fields; the client address kept as bytes, not as the packet's InetAddress object. */
+    /**
+     * One logged query's fields, copied from the ring slot as primitives and bytes (the question name in wire form,
+     * the client as address bytes): nothing is built until the API reads the row.
+     */
     private static final class Row {
         long sequence;
         long epochMillis;
@@ -78,7 +85,8 @@ public final class QueryLogBuffer implements QueryEventListener {
         int addressLength;
         int clientPort;
         int id;
-        String qname;
+        final byte[] qname = new byte[Wire.MAX_NAME_LENGTH + 1];
+        int qnameLength;
         int qtype;
         int qclass;
         Transport transport;
@@ -90,21 +98,17 @@ public final class QueryLogBuffer implements QueryEventListener {
         int responseSize;
         long durationNanos;
         CacheOutcome outcome;
-        String upstream;
+        InetSocketAddress upstream;
         String zone;
 
-        void set(QueryEvent e) {
+        void set(RawQueryEvent e) {
             sequence = e.sequence();
             epochMillis = e.epochMillis();
-            addressLength = 0;
-            if (e.clientAddress() != null) {
-                byte[] a = e.clientAddress().getAddress();
-                System.arraycopy(a, 0, address, 0, a.length);
-                addressLength = a.length;
-            }
+            addressLength = e.clientAddressBytes(address);
             clientPort = e.clientPort();
             id = e.id();
-            qname = e.qname();
+            qnameLength = e.qnameLength();
+            System.arraycopy(e.qnameWire(), 0, qname, 0, qnameLength);
             qtype = e.qtype();
             qclass = e.qclass();
             transport = e.transport();
@@ -116,7 +120,7 @@ public final class QueryLogBuffer implements QueryEventListener {
             responseSize = e.responseSize();
             durationNanos = e.durationNanos();
             outcome = e.outcome();
-            upstream = e.upstream();
+            upstream = e.upstreamAddress();
             zone = e.zone();
         }
 
@@ -129,9 +133,9 @@ public final class QueryLogBuffer implements QueryEventListener {
                     throw new IllegalStateException(impossible);
                 }
             }
-            return new QueryEvent(sequence, epochMillis, client, clientPort, id, qname, qtype, qclass, transport,
-                    requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize, durationNanos, outcome,
-                    upstream, zone);
+            return new QueryEvent(sequence, epochMillis, client, clientPort, id, Names.toText(qname, 0, qnameLength),
+                    qtype, qclass, transport, requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize,
+                    durationNanos, outcome, upstream == null ? null : QueryEvent.upstreamText(upstream), zone);
         }
     }
 }

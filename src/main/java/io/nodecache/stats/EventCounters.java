@@ -12,8 +12,8 @@ import java.net.InetAddress;
 public final class EventCounters implements QueryEventListener {
 
     /**
-     * Names already in the top-names table are always counted; a new name may enter only on one event in this
-     * many: entering builds the name as text and evicts the least-counted one, which, done for every eighth event,
+     * Names already in the top-names table are always counted; a new name may enter only on one in this many
+     * events with a name not in the table: entering builds the name as text and evicts the least-counted one, which, done for every eighth event,
      * was a seventh of the dispatcher's time.
      */
     static final int NAME_ADMISSION = 32;
@@ -38,11 +38,9 @@ public final class EventCounters implements QueryEventListener {
         if (e.clientAddress() != null) {
             clients.add(e.clientAddress());
         }
-        if (++sample == NAME_ADMISSION) {
+        if (!names.countIfPresent(e.qnameHash()) && ++sample >= NAME_ADMISSION) {
             sample = 0;
-            names.addHashed(e.qnameHash(), e::qname);
-        } else {
-            names.countIfPresent(e.qnameHash());
+            names.admitHashed(e.qnameHash(), e.qname());
         }
         if ((queries & 4095) == 0) {
             // A dispatcher that never idles under steady load still publishes.

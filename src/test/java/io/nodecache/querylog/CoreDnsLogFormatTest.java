@@ -47,9 +47,7 @@ class CoreDnsLogFormatTest {
         "fe80:0:0:0:0:0:0:1, fe80::1",
         "2001:db8:0:0:0:0:2:0, 2001:db8::2:0"})
     void ipv6InRfc5952ShortForm(String address, String expected) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        CoreDnsLogFormat.appendIpv6(sb, InetAddress.getByName(address).getAddress());
-        assertEquals(expected, sb.toString());
+        assertEquals(expected, CoreDnsLogFormat.ipv6Text(InetAddress.getByName(address).getAddress()));
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.nodecache.dns.event;
 import io.nodecache.dns.server.CacheOutcome;
 import io.nodecache.dns.server.Transport;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * One answered query, as consumers see it.
@@ -46,4 +47,11 @@ public record QueryEvent(
         long durationNanos,
         CacheOutcome outcome,
         String upstream,
-        String zone) {}
+        String zone) implements QueryFields {
+
+    /** An upstream as the log and the API show it: {@code host:port}, IPv6 hosts in brackets. */
+    public static String upstreamText(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

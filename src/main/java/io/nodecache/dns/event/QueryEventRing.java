@@ -7,6 +7,7 @@ import io.nodecache.dns.wire.Names;
 import io.nodecache.dns.wire.QueryView;
 import io.nodecache.dns.wire.Wire;
 import java.lang.invoke.VarHandle;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -27,6 +28,7 @@ public final class QueryEventRing implements QueryEventSink {
 
     private final Slot[] slots;
     private final NameCache names = new NameCache();
+    private final AddressCache addresses = new AddressCache();
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final Clock clock;
@@ -37,7 +39,7 @@ public final class QueryEventRing implements QueryEventSink {
         }
         this.slots = new Slot[capacityPowerOfTwo];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot();
+            slots[i] = new Slot(names, addresses);
         }
         this.mask = capacityPowerOfTwo - 1;
         this.clock = clock;
@@ -53,7 +55,7 @@ public final class QueryEventRing implements QueryEventSink {
         QueryView q = ex.query();
         InetSocketAddress client = ex.client();
         s.epochMillis = clock.millis();
-        s.client = client;
+        s.setClient(client);
         s.id = Wire.id(ex.request());
         int nameLen = q.questionEnd() > 0 ? q.qnameLength() : 0;
         System.arraycopy(ex.request(), Wire.HEADER_LENGTH, s.qname, 0, nameLen);
@@ -97,7 +99,7 @@ public final class QueryEventRing implements QueryEventSink {
         Slot s = slots[(int) (sequence & mask)];
         long v = s.version;
         if (v == sequence) {
-            QueryEvent e = wanted.test(s.zone) ? s.snapshot(sequence, names) : SKIPPED;
+            QueryEvent e = wanted.test(s.zone) ? s.snapshot(sequence) : SKIPPED;
             // The field reads above must complete before the stamp is checked again.
             VarHandle.loadLoadFence();
             if (s.version == sequence) {
@@ -153,11 +155,21 @@ public final class QueryEventRing implements QueryEventSink {
         throw new LostEventsException(resume - sequence, resume);
     }
 
+    /**
+     * One event's fields. The client is kept as primitives, not as the packet's address object: a ring of
+     * references to young objects made every young collection copy (and soon promote) 8192 client addresses.
+     */
     private static final class Slot implements RawQueryEvent {
         volatile long version = Long.MIN_VALUE;
+        private final NameCache names;
+        private final AddressCache addresses;
         int qnameHash;
         long epochMillis;
-        InetSocketAddress client;
+        /** The IPv4 client as an int; an IPv6 client is kept as its (rarer) address object. */
+        int clientV4;
+        InetAddress clientOther;
+        boolean clientKnown;
+        int clientPort;
         int id;
         final byte[] qname = new byte[Wire.MAX_NAME_LENGTH + 1];
         int qnameLength;
@@ -175,14 +187,102 @@ public final class QueryEventRing implements QueryEventSink {
         InetSocketAddress upstream;
         String zone;
 
+        Slot(NameCache names, AddressCache addresses) {
+            this.names = names;
+            this.addresses = addresses;
+        }
+
+        void setClient(InetSocketAddress client) {
+            clientKnown = client != null;
+            clientPort = client == null ? 0 : client.getPort();
+            InetAddress a = client == null ? null : client.getAddress();
+            if (a instanceof Inet4Address) {
+                // An Inet4Address's hash code is its address.
+                clientV4 = a.hashCode();
+                clientOther = null;
+            } else {
+                clientOther = a;
+            }
+        }
+
+        @Override
+        public long sequence() {
+            return version;
+        }
+
         @Override
         public long epochMillis() {
             return epochMillis;
         }
 
         @Override
+        public int clientPort() {
+            return clientPort;
+        }
+
+        @Override
+        public int id() {
+            return id;
+        }
+
+        @Override
+        public int qclass() {
+            return qclass;
+        }
+
+        @Override
+        public int udpSize() {
+            return udpSize;
+        }
+
+        @Override
+        public int responseFlags() {
+            return responseFlags;
+        }
+
+        @Override
+        public byte[] qnameWire() {
+            return qname;
+        }
+
+        @Override
+        public int qnameLength() {
+            return qnameLength;
+        }
+
+        @Override
+        public int writeQname(byte[] dst, int pos) {
+            return Names.writeText(qname, 0, qnameLength, dst, pos);
+        }
+
+        @Override
+        public InetSocketAddress upstreamAddress() {
+            return upstream;
+        }
+
+        @Override
+        public int clientAddressBytes(byte[] dst) {
+            if (!clientKnown) {
+                return 0;
+            }
+            if (clientOther == null) {
+                dst[0] = (byte) (clientV4 >>> 24);
+                dst[1] = (byte) (clientV4 >>> 16);
+                dst[2] = (byte) (clientV4 >>> 8);
+                dst[3] = (byte) clientV4;
+                return 4;
+            }
+            byte[] a = clientOther.getAddress();
+            System.arraycopy(a, 0, dst, 0, a.length);
+            return a.length;
+        }
+
+        @Override
         public InetAddress clientAddress() {
-            return client == null ? null : client.getAddress();
+            if (!clientKnown) {
+                return null;
+            }
+            return clientOther != null ? clientOther : addresses.v4(clientV4);
         }
 
         @Override
@@ -217,7 +317,7 @@ public final class QueryEventRing implements QueryEventSink {
 
         @Override
         public String qname() {
-            return Names.toText(qname, 0, qnameLength);
+            return names.text(qname, qnameLength, qnameHash);
         }
 
         @Override
@@ -245,19 +345,12 @@ public final class QueryEventRing implements QueryEventSink {
             return upstream != null;
         }
 
-        QueryEvent snapshot(long sequence, NameCache names) {
-            InetAddress address = client == null ? null : client.getAddress();
-            int port = client == null ? 0 : client.getPort();
+        QueryEvent snapshot(long sequence) {
             String name = names.text(qname, qnameLength, qnameHash);
-            String up = upstream == null ? null : upstreamText(upstream);
-            return new QueryEvent(sequence, epochMillis, address, port, id, name, qtype, qclass, transport,
-                    requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize, durationNanos, outcome, up,
-                    zone);
-        }
-
-        private static String upstreamText(InetSocketAddress a) {
-            String host = a.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+            String up = upstream == null ? null : QueryEvent.upstreamText(upstream);
+            return new QueryEvent(sequence, epochMillis, clientAddress(), clientPort, id, name, qtype, qclass,
+                    transport, requestSize, dnssecOk, udpSize, rcode, responseFlags, responseSize, durationNanos,
+                    outcome, up, zone);
         }
     }
 }

@@ -5,16 +5,26 @@ public final class Names {
 
     private Names() {}
 
+    /** The longest text {@link #writeText} can produce: 255 wire bytes, each escaped as {@code \DDD}. */
+    public static final int MAX_TEXT_LENGTH = 4 * 255 + 1;
+
     /**
      * Renders an uncompressed wire name {@code b[from, to)} as text with a trailing dot, escaping as RFC 4343 and
      * CoreDNS's log do ({@code \.} inside a label, {@code \DDD} for unprintable bytes).
      */
     public static String toText(byte[] b, int from, int to) {
-        String plain = plainText(b, from, to);
-        if (plain != null) {
-            return plain;
-        }
-        StringBuilder sb = new StringBuilder(Math.max(1, to - from));
+        byte[] out = new byte[Math.min(MAX_TEXT_LENGTH, 4 * Math.max(1, to - from))];
+        int n = writeText(b, from, to, out, 0);
+        return new String(out, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Writes {@link #toText}'s text as ASCII bytes into {@code dst} at {@code pos} (room for
+     * {@link #MAX_TEXT_LENGTH} bytes) and returns the position after it: the query log formats names straight from
+     * the event's wire bytes, with no String per line.
+     */
+    public static int writeText(byte[] b, int from, int to, byte[] dst, int pos) {
+        int start = pos;
         int off = from;
         while (off < to) {
             int len = b[off] & 0xFF;
@@ -24,52 +34,24 @@ public final class Names {
             for (int i = off + 1; i <= off + len && i < to; i++) {
                 int c = b[i] & 0xFF;
                 if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' || c == ' ' || c == '@') {
-                    sb.append('\\').append((char) c);
+                    dst[pos++] = '\\';
+                    dst[pos++] = (byte) c;
                 } else if (c < 0x21 || c > 0x7E) {
-                    sb.append('\\').append((char) ('0' + c / 100)).append((char) ('0' + c / 10 % 10))
-                            .append((char) ('0' + c % 10));
+                    dst[pos++] = '\\';
+                    dst[pos++] = (byte) ('0' + c / 100);
+                    dst[pos++] = (byte) ('0' + c / 10 % 10);
+                    dst[pos++] = (byte) ('0' + c % 10);
                 } else {
-                    sb.append((char) c);
+                    dst[pos++] = (byte) c;
                 }
             }
-            sb.append('.');
+            dst[pos++] = '.';
             off += 1 + len;
         }
-        return sb.length() == 0 ? "." : sb.toString();
-    }
-
-    /**
-     * The common case, names of letters, digits, '-' and '_': labels copied with dots for length bytes into one
-     * Latin-1 string, no per-character appends (the event dispatcher does this for every event it builds).
-     * Returns null when some byte needs escaping.
-     */
-    private static String plainText(byte[] b, int from, int to) {
-        int n = to - from;
-        if (n <= 1) {
-            return ".";
+        if (pos == start) {
+            dst[pos++] = '.';
         }
-        byte[] out = new byte[n - 1];
-        int off = from;
-        int pos = 0;
-        while (off < to) {
-            int len = b[off] & 0xFF;
-            if (len == 0) {
-                break;
-            }
-            if (off + 1 + len > to) {
-                return null;
-            }
-            for (int i = off + 1; i <= off + len; i++) {
-                int c = b[i] & 0xFF;
-                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                    return null;
-                }
-                out[pos++] = (byte) c;
-            }
-            out[pos++] = '.';
-            off += 1 + len;
-        }
-        return new String(out, 0, pos, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return pos;
     }
 
     /**

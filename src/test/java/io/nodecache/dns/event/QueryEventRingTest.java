@@ -101,6 +101,48 @@ class QueryEventRingTest {
         assertEquals(400_000, seen.get() + lostTotal);
     }
 
+    @Test
+    void aSlotReadInPlaceShowsWhatTheBuiltEventShows() throws Exception {
+        String[][] cases = {
+            {"Www.Example.", "10.1.2.3"},
+            {"odd\\.label.with\\ space.example.", "10.1.2.3"},
+            {"\\000\\255.example.", "192.168.0.1"},
+            {"v6.example.", "2001:db8::7"},
+            {".", "127.0.0.1"}};
+        for (String[] c : cases) {
+            long seq = ring.head();
+            Exchange ex = exchange(c[0], Rcode.NOERROR, new InetSocketAddress(c[1], 40000));
+            byte[] answer = answerFor(ex);
+            ring.publish(ex, answer, answer.length, 1234);
+            QueryEvent built = ring.read(seq);
+            byte[] line = new byte[2048];
+            byte[] address = new byte[16];
+            ring.visit(seq, raw -> {
+                assertEquals(built.qname(), new String(line, 0, raw.writeQname(line, 0),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertEquals(built.qname(), raw.qname());
+                assertEquals(built.clientAddress(), raw.clientAddress());
+                assertEquals(built.clientPort(), raw.clientPort());
+                assertEquals(seq, raw.sequence());
+                int n = raw.clientAddressBytes(address);
+                assertEquals(java.util.Arrays.toString(built.clientAddress().getAddress()),
+                        java.util.Arrays.toString(java.util.Arrays.copyOf(address, n)));
+            });
+        }
+    }
+
+    @Test
+    void anIpv4ClientIsReadBackAsTheSameCachedObject() throws Exception {
+        long seq = ring.head();
+        publish("a.example.", Rcode.NOERROR);
+        publish("b.example.", Rcode.NOERROR);
+        java.net.InetAddress[] seen = new java.net.InetAddress[2];
+        ring.visit(seq, raw -> seen[0] = raw.clientAddress());
+        ring.visit(seq + 1, raw -> seen[1] = raw.clientAddress());
+        assertEquals("127.0.0.1", seen[0].getHostAddress());
+        assertSame(seen[0], seen[1]);
+    }
+
     private void publish(String name, int rcode) {
         Exchange ex = exchange(name, rcode);
         byte[] answer = answerFor(ex);
@@ -108,11 +150,15 @@ class QueryEventRingTest {
     }
 
     private static Exchange exchange(String name, int rcode) {
+        return exchange(name, rcode, new InetSocketAddress("127.0.0.1", 5353));
+    }
+
+    private static Exchange exchange(String name, int rcode, InetSocketAddress client) {
         try {
             Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
             q.getHeader().setRcode(rcode);
             byte[] wire = q.toWire();
-            return Exchange.of(wire, wire.length, new InetSocketAddress("127.0.0.1", 5353), Transport.UDP,
+            return Exchange.of(wire, wire.length, client, Transport.UDP,
                     Responder.NONE, null);
         } catch (Exception e) {
             throw new IllegalStateException(e);
