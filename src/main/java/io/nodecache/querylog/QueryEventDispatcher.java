@@ -37,7 +37,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public void subscribe(QueryEventListener listener) {
+    public synchronized void subscribe(QueryEventListener listener) {
         listeners.add(listener);
         listenerArray = listeners.toArray(new QueryEventListener[0]);
     }
@@ -49,6 +49,11 @@ public final class QueryEventDispatcher implements AutoCloseable {
     /** Events overwritten before the dispatcher could read them. */
     public long lost() {
         return lost.sum();
+    }
+
+    /** The dispatcher thread's id (tests measure what it allocates). */
+    long threadId() {
+        return thread.getId();
     }
 
     /** Events read from the ring. */
