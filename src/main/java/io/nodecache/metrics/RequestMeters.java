@@ -49,9 +49,8 @@ final class RequestMeters implements QueryEventListener {
     private final Map<String, ZoneMeters> known = new HashMap<>();
     private volatile Map<String, ZoneMeters> byZone = Map.of();
     private volatile ZoneMeters dropped;
-    /** The {@code _max} period of the latest event, and when it ends: dispatcher thread only. */
-    private long period;
-    private long periodEnd = Long.MIN_VALUE;
+    /** Dispatcher thread only. */
+    private final MaxPeriod period = new MaxPeriod();
 
     RequestMeters(PrometheusMeterRegistry registry) {
         this.registry = registry;
@@ -101,12 +100,7 @@ final class RequestMeters implements QueryEventListener {
                 return;
             }
         }
-        long t = e.epochMillis();
-        if (t >= periodEnd) { // once a minute, rather than a division per event
-            period = HistogramSeries.period(t);
-            periodEnd = (period + 1) * HistogramSeries.PERIOD_MILLIS;
-        }
-        z.record(e, period);
+        z.record(e, period.at(e.epochMillis()));
     }
 
     /** The counts of one (server, zone); written only by the dispatcher thread. */
