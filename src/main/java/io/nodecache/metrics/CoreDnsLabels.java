@@ -3,6 +3,7 @@ package io.nodecache.metrics;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 
 /** Label values spelt as CoreDNS spells them. */
 final class CoreDnsLabels {
@@ -28,14 +29,21 @@ final class CoreDnsLabels {
 
     private CoreDnsLabels() {}
 
+    /** {@link #typeIndex} of every qtype below 256 (all the monitored ones are): a load per event, not a scan. */
+    private static final byte[] TYPE_INDEX = typeIndexTable();
+
+    private static byte[] typeIndexTable() {
+        byte[] out = new byte[256];
+        Arrays.fill(out, (byte) OTHER);
+        for (int i = 0; i < MONITORED.length; i++) {
+            out[MONITORED[i]] = (byte) i;
+        }
+        return out;
+    }
+
     /** Index of {@code qtype}'s {@code type} label value, in [0, {@link #TYPES}). */
     static int typeIndex(int qtype) {
-        for (int i = 0; i < MONITORED.length; i++) {
-            if (MONITORED[i] == qtype) {
-                return i;
-            }
-        }
-        return OTHER;
+        return qtype >= 0 && qtype < TYPE_INDEX.length ? TYPE_INDEX[qtype] : OTHER;
     }
 
     static String typeName(int index) {

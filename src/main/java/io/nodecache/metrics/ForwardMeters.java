@@ -1,31 +1,40 @@
 package io.nodecache.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.dns.upstream.ForwardListener;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * CoreDNS's {@code coredns_forward_*} ({@code plugin/forward/metrics.go} over {@code plugin/pkg/proxy/metrics.go}),
  * counted from the forwarder's callbacks: every attempt is a request; an answered one also counts a response and its
  * round-trip time under the upstream's rcode.
+ *
+ * <p>An upstream's counts are plain {@code long}s under its own lock: the forwarder calls back from its UDP and TCP
+ * loops, so two threads may write, but rarely at once, and an uncontended lock costs far less per cache miss than
+ * Micrometer's adders, clock read and max CAS loops. Scrapes read without the lock, as in {@link SingleWriter}.
+ * The rare events (health checks, rejections) keep Micrometer's counters.
  */
 final class ForwardMeters implements ForwardListener {
 
     private static final int RCODES = 16;
+    private static final int REQUESTS = 0;
+    private static final int HEALTHCHECK_FAILURES = 1;
 
-    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry registry;
+    private final HistogramFamily durations = HistogramFamily.seconds("coredns_forward_request_duration_seconds",
+            "Histogram of the time each request took.", RequestMeters.nanos(RequestMeters.TIME_BUCKETS),
+            System::currentTimeMillis);
     private final Map<InetSocketAddress, Upstream> upstreams = new ConcurrentHashMap<>();
     private final Counter broken;
     private final Counter maxConcurrentRejects;
 
-    ForwardMeters(MeterRegistry registry) {
+    ForwardMeters(PrometheusMeterRegistry registry) {
         this.registry = registry;
+        registry.getPrometheusRegistry().register(durations);
         this.broken = Counter.builder("coredns.forward.healthcheck.broken")
                 .description("Counter of the number of complete failures of the healthchecks.").register(registry);
         this.maxConcurrentRejects = Counter.builder("coredns.forward.max.concurrent.rejects")
@@ -35,21 +44,17 @@ final class ForwardMeters implements ForwardListener {
 
     @Override
     public void onAnswer(InetSocketAddress upstream, boolean tcp, int rcode, long rttNanos) {
-        Upstream u = upstream(upstream);
-        u.requests.increment();
-        int rc = rcode & 0xF;
-        u.responses(rc).increment();
-        u.duration(rc).record(rttNanos, TimeUnit.NANOSECONDS);
+        upstream(upstream).answered(rcode & 0xF, rttNanos, System.currentTimeMillis());
     }
 
     @Override
     public void onFailure(InetSocketAddress upstream, Throwable cause) {
-        upstream(upstream).requests.increment();
+        upstream(upstream).count(REQUESTS);
     }
 
     @Override
     public void onHealthcheckFailure(InetSocketAddress upstream) {
-        upstream(upstream).healthcheckFailures.increment();
+        upstream(upstream).count(HEALTHCHECK_FAILURES);
     }
 
     @Override
@@ -67,44 +72,47 @@ final class ForwardMeters implements ForwardListener {
         return u != null ? u : upstreams.computeIfAbsent(address, Upstream::new);
     }
 
-    /** One upstream's meters; the per-rcode ones are made on first sight (any I/O thread may race to it). */
+    /** One upstream's counts; its per-rcode series are made on first sight, under its lock. */
     private final class Upstream {
         final String to;
-        final Counter requests;
-        final Counter healthcheckFailures;
-        final AtomicReferenceArray<Counter> responses = new AtomicReferenceArray<>(RCODES);
-        final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(RCODES);
+        /** [{@link #REQUESTS}], [{@link #HEALTHCHECK_FAILURES}]. */
+        private final long[] totals = new long[2];
+        private final long[] responses = new long[RCODES];
+        private final HistogramSeries[] durationSeries = new HistogramSeries[RCODES];
+        private final MaxPeriod period = new MaxPeriod();
 
         Upstream(InetSocketAddress address) {
             this.to = CoreDnsLabels.to(address);
-            this.requests = Counter.builder("coredns.forward.requests")
-                    .description("Counter of requests made per upstream.").tag("to", to).register(registry);
-            this.healthcheckFailures = Counter.builder("coredns.forward.healthcheck.failures")
-                    .description("Counter of the number of failed healthchecks.").tag("to", to).register(registry);
+            counter(totals, REQUESTS, "coredns.forward.requests", "Counter of requests made per upstream.", null);
+            counter(totals, HEALTHCHECK_FAILURES, "coredns.forward.healthcheck.failures",
+                    "Counter of the number of failed healthchecks.", null);
         }
 
-        Counter responses(int rcode) {
-            Counter c = responses.get(rcode);
-            if (c == null) {
-                // The registry returns the one meter for these tags to every racer.
-                c = Counter.builder("coredns.forward.responses")
-                        .description("Counter of responses received per upstream.")
-                        .tag("to", to).tag("rcode", CoreDnsLabels.rcode(rcode)).register(registry);
-                responses.set(rcode, c);
-            }
-            return c;
+        synchronized void count(int total) {
+            totals[total]++;
         }
 
-        Timer duration(int rcode) {
-            Timer t = durations.get(rcode);
-            if (t == null) {
-                t = Timer.builder("coredns.forward.request.duration")
-                        .description("Histogram of the time each request took.")
-                        .tag("to", to).tag("rcode", CoreDnsLabels.rcode(rcode))
-                        .serviceLevelObjectives(RequestMeters.TIME_BUCKETS).register(registry);
-                durations.set(rcode, t);
+        synchronized void answered(int rcode, long rttNanos, long nowMillis) {
+            totals[REQUESTS]++;
+            if (responses[rcode]++ == 0) {
+                counter(responses, rcode, "coredns.forward.responses", "Counter of responses received per upstream.",
+                        CoreDnsLabels.rcode(rcode));
             }
-            return t;
+            HistogramSeries d = durationSeries[rcode];
+            if (d == null) {
+                d = durationSeries[rcode] = durations.add(nowMillis, "rcode", CoreDnsLabels.rcode(rcode), "to", to);
+            }
+            d.record(rttNanos, period.at(nowMillis));
+        }
+
+        /** Exposes {@code counts[i]}, with an {@code rcode} label unless null; we hold {@code counts} strongly. */
+        private void counter(long[] counts, int i, String name, String help, String rcode) {
+            FunctionCounter.Builder<long[]> b = FunctionCounter.builder(name, counts, c -> SingleWriter.read(c, i))
+                    .description(help).tag("to", to);
+            if (rcode != null) {
+                b.tag("rcode", rcode);
+            }
+            b.register(registry);
         }
     }
 }

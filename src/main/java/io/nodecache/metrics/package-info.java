@@ -5,6 +5,8 @@
  *
  * <p>Per-query metrics come from the query event dispatcher's raw pass; cache, server and search-path metrics are
  * function counters over counters the data plane keeps anyway; forward metrics come from a
- * {@link io.nodecache.dns.upstream.ForwardListener}.
+ * {@link io.nodecache.dns.upstream.ForwardListener}. The per-query and forward counts are plain {@code long}s
+ * (see {@link io.nodecache.metrics.SingleWriter}), exposed through function counters and histogram collectors
+ * ({@link io.nodecache.metrics.HistogramFamily}) that scrape exactly as Micrometer's meters did.
  */
 package io.nodecache.metrics;

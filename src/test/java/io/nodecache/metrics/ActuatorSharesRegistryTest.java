@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -110,5 +111,34 @@ class ActuatorSharesRegistryTest {
             assertEquals(1, m.value("coredns_forward_requests_total", "to", "127.0.0.1:" + UPSTREAM.port()));
             assertFalse(Double.isNaN(m.value("jvm_memory_used_bytes")), "Boot's JVM binders reach our registry");
         }
+    }
+
+    @Test
+    void bothEndpointsShowTheSameHistograms() throws Exception {
+        InetSocketAddress dns = runtime.addresses().get(0);
+        SimpleResolver r = new SimpleResolver(dns);
+        r.setTimeout(Duration.ofSeconds(3));
+        r.send(Message.newQuery(Record.newRecord(Name.fromString("web.default.svc.cluster.local."), Type.AAAA,
+                DClass.IN)));
+        String server = "dns://127.0.0.1:" + dns.getPort();
+
+        Exposition node = Exposition.scrapeUntil(
+                "http://127.0.0.1:" + metrics.addresses().get(0).getPort() + "/metrics",
+                e -> e.value("coredns_dns_request_duration_seconds_count", "server", server, "type", "AAAA") >= 1);
+        Exposition actuator = Exposition.scrape("http://127.0.0.1:" + webPort + "/actuator/prometheus");
+
+        // collected from the Prometheus registry under Micrometer, not from meters: both endpoints must still see them
+        for (String family : new String[] {"coredns_dns_request_duration_seconds", "coredns_dns_request_size_bytes",
+            "coredns_dns_response_size_bytes", "coredns_forward_request_duration_seconds"}) {
+            List<String> fromNode = samples(node, family);
+            assertFalse(fromNode.isEmpty(), family + " in\n" + node.text());
+            assertEquals(fromNode, samples(actuator, family), family);
+        }
+    }
+
+    /** The sample lines of a histogram family and its {@code _max}, less the {@code _max} values (they may age). */
+    private static List<String> samples(Exposition m, String family) {
+        return m.text().lines().filter(l -> l.startsWith(family + "_"))
+                .map(l -> l.startsWith(family + "_max{") ? l.substring(0, l.lastIndexOf(' ')) : l).toList();
     }
 }
