@@ -4,6 +4,7 @@ import io.nodecache.dns.event.RawQueryEvent;
 import io.nodecache.dns.server.CacheOutcome;
 import io.nodecache.dns.server.Transport;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /** A raw event with settable fields, standing in for a ring slot when meters are fed directly. */
 final class TestEvent implements RawQueryEvent {
@@ -94,4 +95,59 @@ final class TestEvent implements RawQueryEvent {
     public boolean forwarded() {
         return forwarded;
     }
+
+    @Override
+    public InetSocketAddress upstreamAddress() {
+        return forwarded ? UPSTREAM : null;
+    }
+
+    @Override
+    public long sequence() {
+        return 0;
+    }
+
+    @Override
+    public int clientAddressBytes(byte[] dst) {
+        byte[] a = client.getAddress();
+        System.arraycopy(a, 0, dst, 0, a.length);
+        return a.length;
+    }
+
+    @Override
+    public byte[] qnameWire() {
+        return NAME;
+    }
+
+    @Override
+    public int qnameLength() {
+        return NAME.length;
+    }
+
+    @Override
+    public int clientPort() {
+        return 40000;
+    }
+
+    @Override
+    public int id() {
+        return 1;
+    }
+
+    @Override
+    public int qclass() {
+        return 1;
+    }
+
+    @Override
+    public int udpSize() {
+        return 512;
+    }
+
+    @Override
+    public int responseFlags() {
+        return 0x8180;
+    }
+
+    private static final InetSocketAddress UPSTREAM = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5301);
+    private static final byte[] NAME = io.nodecache.dns.wire.Names.toWire("test.cluster.local.");
 }
