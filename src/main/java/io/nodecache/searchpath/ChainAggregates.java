@@ -14,8 +14,9 @@ import java.util.Map;
  * evicting the least recently seen. Written once per completed chain on the dispatcher's thread, read by web
  * requests; one lock, held briefly, covers both.
  *
- * <p>The ring holds the chains' own {@link ChainRecord}s, not {@link SearchChain}s: the views are built only for a
- * reader, under the lock (a record leaves the ring, and may be reused, only under it).
+ * <p>The ring holds the chains' own {@link ChainRecord}s, not {@link SearchChain}s: tallying and keeping a chain
+ * allocates nothing once the maps know its client and name, and the views are built only for a reader, under the
+ * lock (a record leaves the ring, and may be reused, only under it).
  */
 final class ChainAggregates {
 
@@ -25,18 +26,24 @@ final class ChainAggregates {
     private long wastedQueries;
     private final Map<InetAddress, Tally> byClient;
     private final Map<String, Tally> byName;
+    private final NameTallyCache nameCache;
 
     ChainAggregates(int maxTracked, int recentCapacity) {
         this.recent = new ChainRecord[recentCapacity];
         this.byClient = lru(maxTracked);
         this.byName = lru(maxTracked);
+        this.nameCache = new NameTallyCache(maxTracked);
     }
 
     private static <K> Map<K, Tally> lru(int cap) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, Tally> eldest) {
-                return size() > cap;
+                if (size() > cap) {
+                    eldest.getValue().evicted = true;
+                    return true;
+                }
+                return false;
             }
         };
     }
@@ -65,7 +72,7 @@ final class ChainAggregates {
     private Tally clientTally(InetAddress client) {
         Tally t = byClient.get(client);
         if (t == null) {
-            t = new Tally(client.getHostAddress());
+            t = new Tally(client.getHostAddress(), null);
             byClient.put(client, t);
         }
         return t;
@@ -73,13 +80,20 @@ final class ChainAggregates {
 
     /** The base name's tally, found case-insensitively; the first spelling seen names it. */
     private Tally nameTally(ChainRecord chain) {
+        String source = chain.baseSource();
+        Tally t = nameCache.find(source, chain.baseLength());
+        if (t != null) {
+            byName.get(t.lowerKey); // marks it recently seen
+            return t;
+        }
         String base = chain.baseName();
         String lower = base.toLowerCase(Locale.ROOT);
-        Tally t = byName.get(lower);
+        t = byName.get(lower);
         if (t == null) {
-            t = new Tally(base);
+            t = new Tally(base, lower);
             byName.put(lower, t);
         }
+        nameCache.put(t);
         return t;
     }
 

@@ -8,14 +8,19 @@ final class Tally {
 
     /** The client's IP or the base name as first spelled: what {@link ChainStats#key} shows. */
     final String key;
+    /** The base name lower-cased (the per-name map's key), or null for a client. */
+    final String lowerKey;
+    /** Set when the LRU map drops this tally, so a cache still pointing at it knows to look again. */
+    boolean evicted;
     private long chains;
     private long allFailed;
     private long wastedQueries;
     private long wastedNanos;
     private long lastSeenMillis;
 
-    Tally(String key) {
+    Tally(String key, String lowerKey) {
         this.key = key;
+        this.lowerKey = lowerKey;
     }
 
     void add(ChainRecord chain, long startMillis) {
