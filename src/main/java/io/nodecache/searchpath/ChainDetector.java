@@ -4,8 +4,6 @@ import io.nodecache.dns.event.QueryEvent;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +32,9 @@ import org.xbill.DNS.Rcode;
  * <p>{@link #onEvent} and {@link #tick} must be called from one thread (the event dispatcher). The snapshot methods
  * and {@link #addListener} may be called from any thread. Listeners run on the dispatcher's thread.
  *
- * <p>Chains are pooled {@link ChainRecord}s of primitive arrays, a closed one is kept as it is in the recent ring,
- * and the public {@link SearchChain} is built only for a listener or a reader ({@link SearchChainView}).
+ * <p>Every event passes through here at the node's query rate, so the steady state allocates nothing: chains are
+ * pooled {@link ChainRecord}s of primitive arrays, a closed one is kept as it is in the recent ring, and the public
+ * {@link SearchChain} is built only for a listener or a reader ({@link SearchChainView}).
  */
 public final class ChainDetector {
 
@@ -55,7 +54,7 @@ public final class ChainDetector {
     private final long windowMillis;
     private final int maxOpenClients;
 
-    private final Map<InetAddress, ChainRecord> open = new HashMap<>();
+    private final OpenChains open = new OpenChains();
     /** Records to reuse: a record pushed out of the recent ring comes back here. */
     private final ArrayDeque<ChainRecord> pool = new ArrayDeque<>();
     /** No open chain can have expired before this event time; a lower bound, tightened by each sweep. */
@@ -120,7 +119,7 @@ public final class ChainDetector {
      * only those events. Call on the dispatcher's thread.
      */
     public boolean interestedIn(int rcode, InetAddress client) {
-        return rcode == Rcode.NXDOMAIN || !open.isEmpty() && open.containsKey(client);
+        return rcode == Rcode.NXDOMAIN || !open.isEmpty() && open.head(client) != null;
     }
 
     /** Feeds one answered query. Dispatcher thread only. */
@@ -137,7 +136,7 @@ public final class ChainDetector {
         if (now >= nextSweepMillis) {
             sweep(now);
         }
-        ChainRecord head = open.get(event.clientAddress());
+        ChainRecord head = open.head(event.clientAddress());
         if (head == null) {
             if (rcode == Rcode.NXDOMAIN) {
                 tryStart(event, null);
@@ -209,13 +208,7 @@ public final class ChainDetector {
 
     /** Chains still open (not thread-safe; for tests and the dispatcher's thread). */
     int openChains() {
-        int n = 0;
-        for (ChainRecord head : open.values()) {
-            for (ChainRecord c = head; c != null; c = c.next) {
-                n++;
-            }
-        }
-        return n;
+        return open.chains();
     }
 
     private void join(ChainRecord chain, QueryEvent event) {
@@ -225,7 +218,7 @@ public final class ChainDetector {
             // The same base again after the answer, or from the top: a new lookup.
             close(chain);
             if (event.rcode() == Rcode.NXDOMAIN) {
-                tryStart(event, open.get(event.clientAddress()));
+                tryStart(event, open.head(event.clientAddress()));
             }
             return;
         }
@@ -258,18 +251,16 @@ public final class ChainDetector {
             return;
         }
         InetAddress client = event.clientAddress();
-        if (head == null && open.size() >= maxOpenClients) {
+        if (head == null && open.clients() >= maxOpenClients) {
             dropped = dropped + 1;
             return;
         }
         if (head != null && count(head) >= MAX_OPEN_PER_CLIENT) {
             close(oldest(head));
-            head = open.get(client);
         }
         ChainRecord chain = pool.isEmpty() ? new ChainRecord(domain) : pool.pop();
         chain.start(client, qname, dot, dot + 1, sfx);
-        chain.next = head;
-        open.put(client, chain);
+        open.add(chain);
         chain.lastMillis = event.epochMillis();
         nextSweepMillis = Math.min(nextSweepMillis, chain.lastMillis + windowMillis);
         chain.record(chain.addName(qname), event.qtype(), event.rcode(), event.epochMillis() * 1_000_000L,
@@ -297,55 +288,22 @@ public final class ChainDetector {
     /** Closes the chains idle for the window and recomputes the earliest deadline. */
     private void sweep(long now) {
         long earliest = Long.MAX_VALUE;
-        Iterator<Map.Entry<InetAddress, ChainRecord>> it = open.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<InetAddress, ChainRecord> e = it.next();
-            ChainRecord keep = null;
-            ChainRecord tail = null;
-            ChainRecord c = e.getValue();
-            while (c != null) {
-                ChainRecord next = c.next;
-                if (now - c.lastMillis >= windowMillis) {
-                    finish(c);
-                } else {
-                    earliest = Math.min(earliest, c.lastMillis + windowMillis);
-                    c.next = null;
-                    if (tail == null) {
-                        keep = c;
-                    } else {
-                        tail.next = c;
-                    }
-                    tail = c;
-                }
-                c = next;
-            }
-            if (keep == null) {
-                it.remove();
+        ChainRecord c = open.oldest();
+        while (c != null) {
+            ChainRecord newer = c.newerOpen;
+            if (now - c.lastMillis >= windowMillis) {
+                close(c);
             } else {
-                e.setValue(keep);
+                earliest = Math.min(earliest, c.lastMillis + windowMillis);
             }
+            c = newer;
         }
         nextSweepMillis = earliest;
     }
 
-    /** Unlinks a chain from its client's list, then reports it. */
+    /** Unlinks a chain from the open ones, then reports it. */
     private void close(ChainRecord chain) {
-        InetAddress client = chain.client;
-        ChainRecord head = open.get(client);
-        if (head == chain) {
-            if (chain.next == null) {
-                open.remove(client);
-            } else {
-                open.put(client, chain.next);
-            }
-        } else {
-            for (ChainRecord c = head; c != null; c = c.next) {
-                if (c.next == chain) {
-                    c.next = chain.next;
-                    break;
-                }
-            }
-        }
+        open.remove(chain);
         finish(chain);
     }
 

@@ -12,7 +12,7 @@ import org.xbill.DNS.Rcode;
  * <p>Names are kept as the events' own strings and the base as a prefix length of the first name, so a record never
  * copies a name, and joining or closing a chain allocates nothing. Single-threaded while open; read-only once in the
  * ring.
- * Fields are package-private for {@link SearchChainView}, which only reads them.
+ * Fields are package-private for {@link OpenChains} (the links) and {@link SearchChainView} (reads only).
  */
 final class ChainRecord {
 
@@ -26,6 +26,9 @@ final class ChainRecord {
     InetAddress client;
     /** Next open chain of the same client, newest first. */
     ChainRecord next;
+    /** Neighbours among all open chains, in start order (for the idle sweep). */
+    ChainRecord olderOpen;
+    ChainRecord newerOpen;
     long lastMillis;
 
     /** The base is {@code firstName[0, baseLen)}; the namespace is {@code firstName[nsStart, nsEnd)}. */
@@ -83,6 +86,8 @@ final class ChainRecord {
     void clear() {
         client = null;
         next = null;
+        olderOpen = null;
+        newerOpen = null;
         firstName = null;
         Arrays.fill(names, 0, nameCount, null);
         nameCount = 0;
