@@ -5,11 +5,14 @@ import java.net.InetAddress;
 /**
  * The chains still open: per client IP a list, newest first, found through an open-addressing table, and all of
  * them in start order for the idle sweep. A HashMap allocated a node each time a client opened its first chain
- * (once per chain on a busy node); this table allocates only when it grows. Dispatcher thread only.
+ * (once per chain on a busy node); this table allocates only when it grows. It keeps each client's hash code beside
+ * it, so the lookup made for every event while any chain is open (mostly for clients with none) compares ints and
+ * calls {@code equals} only on a likely match. Dispatcher thread only.
  */
 final class OpenChains {
 
     private InetAddress[] clients = new InetAddress[64];
+    private int[] hashes = new int[64];
     private ChainRecord[] heads = new ChainRecord[64];
     private int clientCount;
     private int chainCount;
@@ -45,6 +48,7 @@ final class OpenChains {
         int i = slot(chain.client);
         if (clients[i] == null) {
             clients[i] = chain.client;
+            hashes[i] = chain.client.hashCode();
             clientCount++;
             chain.next = null;
         } else {
@@ -100,17 +104,21 @@ final class OpenChains {
 
     /** The client's slot, or the empty slot where it would go (linear probing). */
     private int slot(InetAddress client) {
+        int hash = client.hashCode();
         int mask = clients.length - 1;
-        int i = home(client, mask);
-        for (InetAddress k = clients[i]; k != null && !k.equals(client); k = clients[i]) {
+        int i = home(hash, mask);
+        for (InetAddress k = clients[i]; k != null; k = clients[i]) {
+            if (hashes[i] == hash && k.equals(client)) {
+                return i;
+            }
             i = (i + 1) & mask;
         }
         return i;
     }
 
-    private static int home(InetAddress client, int mask) {
+    private static int home(int hash, int mask) {
         // spread: IPv4 hash codes are the address, and neighbouring pods differ in the low bits only
-        int h = client.hashCode() * 0x9E3779B9;
+        int h = hash * 0x9E3779B9;
         return (h ^ (h >>> 16)) & mask;
     }
 
@@ -119,10 +127,11 @@ final class OpenChains {
         int mask = clients.length - 1;
         int hole = i;
         for (int j = (i + 1) & mask; clients[j] != null; j = (j + 1) & mask) {
-            int h = home(clients[j], mask);
+            int h = home(hashes[j], mask);
             // the entry at j may fill the hole only if the hole lies on its probe path, from h up to j
             if (((j - h) & mask) >= ((j - hole) & mask)) {
                 clients[hole] = clients[j];
+                hashes[hole] = hashes[j];
                 heads[hole] = heads[j];
                 hole = j;
             }
@@ -134,13 +143,16 @@ final class OpenChains {
 
     private void grow() {
         InetAddress[] oldClients = clients;
+        int[] oldHashes = hashes;
         ChainRecord[] oldHeads = heads;
         clients = new InetAddress[oldClients.length * 2];
+        hashes = new int[oldClients.length * 2];
         heads = new ChainRecord[oldClients.length * 2];
         for (int j = 0; j < oldClients.length; j++) {
             if (oldClients[j] != null) {
                 int i = slot(oldClients[j]);
                 clients[i] = oldClients[j];
+                hashes[i] = oldHashes[j];
                 heads[i] = oldHeads[j];
             }
         }
