@@ -1,8 +1,6 @@
 package io.nodecache.searchpath;
 
 import java.net.InetAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -15,45 +13,88 @@ import java.util.Map;
  * Completed chains: a bounded ring of the latest, and tallies per client and per base name, each capped and
  * evicting the least recently seen. Written once per completed chain on the dispatcher's thread, read by web
  * requests; one lock, held briefly, covers both.
+ *
+ * <p>The ring holds the chains' own {@link ChainRecord}s, not {@link SearchChain}s: tallying and keeping a chain
+ * allocates nothing once the maps know its client and name, and the views are built only for a reader, under the
+ * lock (a record leaves the ring, and may be reused, only under it).
  */
 final class ChainAggregates {
 
     private final Object lock = new Object();
-    private final SearchChain[] recent;
+    private final ChainRecord[] recent;
     private long recorded;
     private long wastedQueries;
     private final Map<InetAddress, Tally> byClient;
     private final Map<String, Tally> byName;
+    private final NameTallyCache nameCache;
 
     ChainAggregates(int maxTracked, int recentCapacity) {
-        this.recent = new SearchChain[recentCapacity];
+        this.recent = new ChainRecord[recentCapacity];
         this.byClient = lru(maxTracked);
         this.byName = lru(maxTracked);
+        this.nameCache = new NameTallyCache(maxTracked);
     }
 
     private static <K> Map<K, Tally> lru(int cap) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, Tally> eldest) {
-                return size() > cap;
+                if (size() > cap) {
+                    eldest.getValue().evicted = true;
+                    return true;
+                }
+                return false;
             }
         };
     }
 
-    void record(SearchChain chain) {
-        long startMillis = chain.start().toEpochMilli();
-        long wastedNanos = chain.wastedTime().toNanos();
+    /**
+     * Tallies a closed chain ({@link ChainRecord#summarize}d) and keeps it in the ring. Returns the record it
+     * pushed out of the ring, or {@code chain} itself when the ring holds none, for reuse; null while the ring fills.
+     */
+    ChainRecord record(ChainRecord chain) {
+        long startMillis = chain.startMillis();
         synchronized (lock) {
+            ChainRecord out = chain;
             if (recent.length > 0) {
-                recent[(int) (recorded % recent.length)] = chain;
+                int i = (int) (recorded % recent.length);
+                out = recent[i];
+                recent[i] = chain;
             }
             recorded++;
-            wastedQueries += chain.wastedQueries();
-            byClient.computeIfAbsent(chain.client(), a -> new Tally(a.getHostAddress()))
-                    .add(chain, wastedNanos, startMillis);
-            byName.computeIfAbsent(chain.baseName().toLowerCase(Locale.ROOT), n -> new Tally(chain.baseName()))
-                    .add(chain, wastedNanos, startMillis);
+            wastedQueries += chain.wastedQueries;
+            clientTally(chain.client).add(chain, startMillis);
+            nameTally(chain).add(chain, startMillis);
+            return out;
         }
+    }
+
+    private Tally clientTally(InetAddress client) {
+        Tally t = byClient.get(client);
+        if (t == null) {
+            t = new Tally(client.getHostAddress(), null);
+            byClient.put(client, t);
+        }
+        return t;
+    }
+
+    /** The base name's tally, found case-insensitively; the first spelling seen names it. */
+    private Tally nameTally(ChainRecord chain) {
+        String source = chain.baseSource();
+        Tally t = nameCache.find(source, chain.baseLength());
+        if (t != null) {
+            byName.get(t.lowerKey); // marks it recently seen
+            return t;
+        }
+        String base = chain.baseName();
+        String lower = base.toLowerCase(Locale.ROOT);
+        t = byName.get(lower);
+        if (t == null) {
+            t = new Tally(base, lower);
+            byName.put(lower, t);
+        }
+        nameCache.put(t);
+        return t;
     }
 
     long recorded() {
@@ -74,7 +115,7 @@ final class ChainAggregates {
             int n = (int) Math.min(Math.min(limit, recent.length), recorded);
             List<SearchChain> out = new ArrayList<>(Math.max(n, 0));
             for (int i = 1; i <= n; i++) {
-                out.add(recent[(int) ((recorded - i) % recent.length)]);
+                out.add(SearchChainView.of(recent[(int) ((recorded - i) % recent.length)]));
             }
             return out;
         }
@@ -120,33 +161,5 @@ final class ChainAggregates {
                         .thenComparing(Comparator.comparing(ChainStats::lastSeen).reversed()))
                 .limit(Math.max(0, limit))
                 .toList();
-    }
-
-    private static final class Tally {
-        private final String key;
-        private long chains;
-        private long allFailed;
-        private long wastedQueries;
-        private long wastedNanos;
-        private long lastSeenMillis;
-
-        Tally(String key) {
-            this.key = key;
-        }
-
-        void add(SearchChain chain, long wasted, long startMillis) {
-            chains++;
-            if (!chain.answered()) {
-                allFailed++;
-            }
-            wastedQueries += chain.wastedQueries();
-            wastedNanos += wasted;
-            lastSeenMillis = Math.max(lastSeenMillis, startMillis);
-        }
-
-        ChainStats stats() {
-            return new ChainStats(key, chains, allFailed, wastedQueries, Duration.ofNanos(wastedNanos),
-                    chains == 0 ? 0 : (double) wastedQueries / chains, Instant.ofEpochMilli(lastSeenMillis));
-        }
     }
 }

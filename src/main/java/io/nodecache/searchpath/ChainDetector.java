@@ -4,8 +4,6 @@ import io.nodecache.dns.event.QueryEvent;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +31,10 @@ import org.xbill.DNS.Rcode;
  *
  * <p>{@link #onEvent} and {@link #tick} must be called from one thread (the event dispatcher). The snapshot methods
  * and {@link #addListener} may be called from any thread. Listeners run on the dispatcher's thread.
+ *
+ * <p>Every event passes through here at the node's query rate, so the steady state allocates nothing: chains are
+ * pooled {@link ChainRecord}s of primitive arrays, a closed one is kept as it is in the recent ring, and the public
+ * {@link SearchChain} is built only for a listener or a reader ({@link SearchChainView}).
  */
 public final class ChainDetector {
 
@@ -52,8 +54,9 @@ public final class ChainDetector {
     private final long windowMillis;
     private final int maxOpenClients;
 
-    private final Map<InetAddress, OpenChain> open = new HashMap<>();
-    private final ArrayDeque<OpenChain> pool = new ArrayDeque<>();
+    private final OpenChains open = new OpenChains();
+    /** Records to reuse: a record pushed out of the recent ring comes back here. */
+    private final ArrayDeque<ChainRecord> pool = new ArrayDeque<>();
     /** No open chain can have expired before this event time; a lower bound, tightened by each sweep. */
     private long nextSweepMillis = Long.MAX_VALUE;
     /** Written by the dispatcher only; volatile so metrics can read it. */
@@ -99,7 +102,10 @@ public final class ChainDetector {
         this.aggregates = new ChainAggregates(maxTracked, recentCapacity);
     }
 
-    /** Calls {@code listener} with each completed chain, on the dispatcher's thread; it must be quick. */
+    /**
+     * Calls {@code listener} with each completed chain, on the dispatcher's thread; it must be quick. While any
+     * listener is registered, every chain is built as a {@link SearchChain} when it completes (allocating).
+     */
     public void addListener(Consumer<SearchChain> listener) {
         listeners.add(listener);
     }
@@ -108,15 +114,15 @@ public final class ChainDetector {
         listeners.remove(listener);
     }
 
-    /** Feeds one answered query. Dispatcher thread only. */
     /**
      * Whether an event with this rcode from this client could start or continue a chain; the dispatcher builds
      * only those events. Call on the dispatcher's thread.
      */
     public boolean interestedIn(int rcode, InetAddress client) {
-        return rcode == Rcode.NXDOMAIN || !open.isEmpty() && open.containsKey(client);
+        return rcode == Rcode.NXDOMAIN || !open.isEmpty() && open.head(client) != null;
     }
 
+    /** Feeds one answered query. Dispatcher thread only. */
     public void onEvent(QueryEvent event) {
         int rcode = event.rcode();
         if (open.isEmpty()) {
@@ -130,7 +136,7 @@ public final class ChainDetector {
         if (now >= nextSweepMillis) {
             sweep(now);
         }
-        OpenChain head = open.get(event.clientAddress());
+        ChainRecord head = open.head(event.clientAddress());
         if (head == null) {
             if (rcode == Rcode.NXDOMAIN) {
                 tryStart(event, null);
@@ -138,8 +144,8 @@ public final class ChainDetector {
             return;
         }
         String qname = event.qname();
-        OpenChain member = null;
-        for (OpenChain c = head; c != null; c = c.next) {
+        ChainRecord member = null;
+        for (ChainRecord c = head; c != null; c = c.next) {
             if (c.isMember(qname) && (member == null || c.baseLength() > member.baseLength())) {
                 member = c;
             }
@@ -202,23 +208,17 @@ public final class ChainDetector {
 
     /** Chains still open (not thread-safe; for tests and the dispatcher's thread). */
     int openChains() {
-        int n = 0;
-        for (OpenChain head : open.values()) {
-            for (OpenChain c = head; c != null; c = c.next) {
-                n++;
-            }
-        }
-        return n;
+        return open.chains();
     }
 
-    private void join(OpenChain chain, QueryEvent event) {
+    private void join(ChainRecord chain, QueryEvent event) {
         String qname = event.qname();
         int name = chain.findName(qname);
         if (name < 0 && chain.decided() || name == 0 && chain.nameCount() > 1) {
             // The same base again after the answer, or from the top: a new lookup.
             close(chain);
             if (event.rcode() == Rcode.NXDOMAIN) {
-                tryStart(event, open.get(event.clientAddress()));
+                tryStart(event, open.head(event.clientAddress()));
             }
             return;
         }
@@ -238,7 +238,7 @@ public final class ChainDetector {
     }
 
     /** Opens a chain if {@code qname} is {@code <base>.<X>.svc.<domain>.} with a non-empty base. */
-    private void tryStart(QueryEvent event, OpenChain head) {
+    private void tryStart(QueryEvent event, ChainRecord head) {
         String qname = event.qname();
         int len = qname.length();
         int sfx = len - svcSuffix.length();
@@ -251,35 +251,33 @@ public final class ChainDetector {
             return;
         }
         InetAddress client = event.clientAddress();
-        if (head == null && open.size() >= maxOpenClients) {
+        if (head == null && open.clients() >= maxOpenClients) {
             dropped = dropped + 1;
             return;
         }
         if (head != null && count(head) >= MAX_OPEN_PER_CLIENT) {
             close(oldest(head));
-            head = open.get(client);
         }
-        OpenChain chain = pool.isEmpty() ? new OpenChain() : pool.pop();
+        ChainRecord chain = pool.isEmpty() ? new ChainRecord(domain) : pool.pop();
         chain.start(client, qname, dot, dot + 1, sfx);
-        chain.next = head;
-        open.put(client, chain);
+        open.add(chain);
         chain.lastMillis = event.epochMillis();
         nextSweepMillis = Math.min(nextSweepMillis, chain.lastMillis + windowMillis);
         chain.record(chain.addName(qname), event.qtype(), event.rcode(), event.epochMillis() * 1_000_000L,
                 event.durationNanos());
     }
 
-    private static int count(OpenChain head) {
+    private static int count(ChainRecord head) {
         int n = 0;
-        for (OpenChain c = head; c != null; c = c.next) {
+        for (ChainRecord c = head; c != null; c = c.next) {
             n++;
         }
         return n;
     }
 
-    private static OpenChain oldest(OpenChain head) {
-        OpenChain o = head;
-        for (OpenChain c = head; c != null; c = c.next) {
+    private static ChainRecord oldest(ChainRecord head) {
+        ChainRecord o = head;
+        for (ChainRecord c = head; c != null; c = c.next) {
             if (c.lastMillis < o.lastMillis) {
                 o = c;
             }
@@ -290,74 +288,59 @@ public final class ChainDetector {
     /** Closes the chains idle for the window and recomputes the earliest deadline. */
     private void sweep(long now) {
         long earliest = Long.MAX_VALUE;
-        Iterator<Map.Entry<InetAddress, OpenChain>> it = open.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<InetAddress, OpenChain> e = it.next();
-            OpenChain keep = null;
-            OpenChain tail = null;
-            OpenChain c = e.getValue();
-            while (c != null) {
-                OpenChain next = c.next;
-                if (now - c.lastMillis >= windowMillis) {
-                    finish(c);
-                } else {
-                    earliest = Math.min(earliest, c.lastMillis + windowMillis);
-                    c.next = null;
-                    if (tail == null) {
-                        keep = c;
-                    } else {
-                        tail.next = c;
-                    }
-                    tail = c;
-                }
-                c = next;
-            }
-            if (keep == null) {
-                it.remove();
+        ChainRecord c = open.oldest();
+        while (c != null) {
+            ChainRecord newer = c.newerOpen;
+            if (now - c.lastMillis >= windowMillis) {
+                close(c);
             } else {
-                e.setValue(keep);
+                earliest = Math.min(earliest, c.lastMillis + windowMillis);
             }
+            c = newer;
         }
         nextSweepMillis = earliest;
     }
 
-    /** Unlinks a chain from its client's list, then reports it. */
-    private void close(OpenChain chain) {
-        InetAddress client = chain.client;
-        OpenChain head = open.get(client);
-        if (head == chain) {
-            if (chain.next == null) {
-                open.remove(client);
-            } else {
-                open.put(client, chain.next);
-            }
-        } else {
-            for (OpenChain c = head; c != null; c = c.next) {
-                if (c.next == chain) {
-                    c.next = chain.next;
-                    break;
-                }
-            }
-        }
+    /** Unlinks a chain from the open ones, then reports it. */
+    private void close(ChainRecord chain) {
+        open.remove(chain);
         finish(chain);
     }
 
-    /** Reports a chain of two names or more, then returns it to the pool. */
-    private void finish(OpenChain chain) {
-        if (chain.nameCount() >= 2) {
-            SearchChain done = chain.toSearchChain(domain);
-            aggregates.record(done);
-            for (Consumer<SearchChain> l : listeners) {
-                try {
-                    l.accept(done);
-                } catch (RuntimeException ex) {
-                    LOG.log(Level.WARNING, "search chain listener failed", ex);
-                }
+    /**
+     * Reports a chain of two names or more (the ring keeps its record), then reuses the record that leaves the ring,
+     * or this one when it was too short to report.
+     */
+    private void finish(ChainRecord chain) {
+        if (chain.nameCount() < 2) {
+            recycle(chain);
+            return;
+        }
+        chain.summarize();
+        ChainRecord leaving = aggregates.record(chain);
+        if (!listeners.isEmpty()) {
+            publish(SearchChainView.of(chain));
+        }
+        recycle(leaving); // last: with no ring, that is this chain
+    }
+
+    private void publish(SearchChain done) {
+        for (Consumer<SearchChain> l : listeners) {
+            try {
+                l.accept(done);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "search chain listener failed", ex);
             }
         }
-        chain.clear();
+    }
+
+    private void recycle(ChainRecord record) {
+        if (record == null) {
+            return;
+        }
+        record.clear();
         if (pool.size() < POOL) {
-            pool.push(chain);
+            pool.push(record);
         }
     }
 }
