@@ -1,6 +1,6 @@
 package io.nodecache.searchpath;
 
-import io.nodecache.dns.event.QueryEvent;
+import io.nodecache.dns.event.QueryFields;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -123,7 +123,7 @@ public final class ChainDetector {
     }
 
     /** Feeds one answered query. Dispatcher thread only. */
-    public void onEvent(QueryEvent event) {
+    public void onEvent(QueryFields event) {
         int rcode = event.rcode();
         if (open.isEmpty()) {
             // Most events on a node: nothing pending anywhere, and only an NXDOMAIN can open a chain.
@@ -211,7 +211,7 @@ public final class ChainDetector {
         return open.chains();
     }
 
-    private void join(ChainRecord chain, QueryEvent event) {
+    private void join(ChainRecord chain, QueryFields event) {
         String qname = event.qname();
         int name = chain.findName(qname);
         if (name < 0 && chain.decided() || name == 0 && chain.nameCount() > 1) {
@@ -238,7 +238,7 @@ public final class ChainDetector {
     }
 
     /** Opens a chain if {@code qname} is {@code <base>.<X>.svc.<domain>.} with a non-empty base. */
-    private void tryStart(QueryEvent event, ChainRecord head) {
+    private void tryStart(QueryFields event, ChainRecord head) {
         String qname = event.qname();
         int len = qname.length();
         int sfx = len - svcSuffix.length();

@@ -1,12 +1,12 @@
 package io.nodecache.searchpath;
 
-import io.nodecache.dns.event.QueryEvent;
 import io.nodecache.dns.event.RawQueryEvent;
 import io.nodecache.querylog.QueryEventListener;
 
 /**
- * Feeds the chain detector from the event dispatcher, building only the events that can start or continue a
- * chain (NXDOMAINs, and anything from a client with a chain open), whether or not logging is on.
+ * Feeds the chain detector from the event dispatcher straight from the ring slots (names and client addresses come
+ * from the ring's caches, so nothing is built per event), only the events that can start or continue a chain
+ * (NXDOMAINs, and anything from a client with a chain open), whether or not logging is on.
  */
 public final class ChainFeed implements QueryEventListener {
 
@@ -17,13 +17,10 @@ public final class ChainFeed implements QueryEventListener {
     }
 
     @Override
-    public boolean wants(RawQueryEvent event) {
-        return detector.interestedIn(event.rcode(), event.clientAddress());
-    }
-
-    @Override
-    public void onEvent(QueryEvent event) {
-        detector.onEvent(event);
+    public void onRaw(RawQueryEvent event) {
+        if (detector.interestedIn(event.rcode(), event.clientAddress())) {
+            detector.onEvent(event);
+        }
     }
 
     @Override

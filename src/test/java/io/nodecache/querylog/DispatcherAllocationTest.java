@@ -7,6 +7,8 @@ import io.nodecache.dns.event.QueryEventRing;
 import io.nodecache.dns.server.Exchange;
 import io.nodecache.dns.server.Responder;
 import io.nodecache.dns.server.Transport;
+import io.nodecache.searchpath.ChainDetector;
+import io.nodecache.searchpath.ChainFeed;
 import io.nodecache.stats.EventCounters;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -68,11 +71,58 @@ class DispatcherAllocationTest {
         }
     }
 
+    @Test
+    void searchChainsAreFollowedWithNoAllocationPerEvent() throws Exception {
+        QueryEventRing ring = new QueryEventRing(1 << 14, Clock.systemUTC());
+        ChainDetector chains = new ChainDetector();
+        try (QueryEventDispatcher dispatcher = new QueryEventDispatcher(ring)) {
+            dispatcher.subscribe(new EventCounters());
+            dispatcher.subscribe(new ChainFeed(chains));
+            dispatcher.start();
+
+            // What a pod with ndots:5 in namespace default sends for www.example and api.example, A then AAAA.
+            String[] suffixes = {".default.svc.cluster.local.", ".svc.cluster.local.", ".cluster.local.", "."};
+            java.util.List<Exchange> steps = new java.util.ArrayList<>();
+            java.util.List<byte[]> answers = new java.util.ArrayList<>();
+            for (String base : new String[] {"www.example", "api.example"}) {
+                for (int type : new int[] {Type.A, Type.AAAA}) {
+                    for (int i = 0; i < suffixes.length; i++) {
+                        Exchange ex = query(base + suffixes[i], type, new InetSocketAddress("10.0.0.9", 40000));
+                        steps.add(ex);
+                        byte[] answer = answerFor(ex);
+                        answer[3] = (byte) ((answer[3] & 0xF0) | (i < 3 ? Rcode.NXDOMAIN : Rcode.NOERROR));
+                        answers.add(answer);
+                    }
+                }
+            }
+            Exchange[] all = steps.toArray(Exchange[]::new);
+            byte[][] replies = answers.toArray(byte[][]::new);
+            publish(ring, dispatcher, all, replies, 64_000);
+
+            com.sun.management.ThreadMXBean mx =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long seenBefore = chains.chainsSeen();
+            long before = mx.getThreadAllocatedBytes(dispatcher.threadId());
+            publish(ring, dispatcher, all, replies, EVENTS);
+            long allocated = mx.getThreadAllocatedBytes(dispatcher.threadId()) - before;
+
+            assertEquals(0, dispatcher.lost());
+            assertTrue(chains.chainsSeen() - seenBefore >= EVENTS / 4 - 2,
+                    (chains.chainsSeen() - seenBefore) + " chains for " + EVENTS + " events");
+            assertTrue(allocated / (double) EVENTS < 8, allocated + " bytes for " + EVENTS + " chain events");
+        }
+    }
+
+    private static Exchange query(String name, int type, InetSocketAddress client) throws Exception {
+        byte[] wire = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)).toWire();
+        return Exchange.of(wire, wire.length, client, Transport.UDP, Responder.NONE, null);
+    }
+
     private static void publish(QueryEventRing ring, QueryEventDispatcher dispatcher, Exchange[] hits,
             byte[][] answers, int n) throws InterruptedException {
         long target = dispatcher.delivered() + n;
         for (int i = 0; i < n; i++) {
-            int k = i & (hits.length - 1);
+            int k = i % hits.length;
             ring.publish(hits[k], answers[k], answers[k].length, 20_000);
             if ((i & 1023) == 1023) {
                 while (dispatcher.delivered() < target - n + i - 4096) {

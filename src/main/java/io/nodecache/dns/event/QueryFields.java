@@ -4,10 +4,14 @@ import io.nodecache.dns.server.Transport;
 import java.net.InetAddress;
 
 /**
- * What a query-log line is made of, readable both from a ring slot in place and from a built {@link QueryEvent},
- * so one formatter serves the stdout log (which formats straight from the slot) and the API.
+ * What a query-log line and the search-chain detector are made of, readable both from a ring slot in place and
+ * from a built {@link QueryEvent}: the stdout log and the chain detector read slots without building events; the
+ * API and tests hand them built ones.
  */
 public interface QueryFields {
+
+    /** When the answer was sent. */
+    long epochMillis();
 
     InetAddress clientAddress();
 
