@@ -19,7 +19,7 @@ JAVA=${JAVA:-/usr/bin/java}
 [ -d "$JAVA" ] && JAVA="$JAVA/bin/java"       # JAVA=/usr/lib/jvm/<jdk> works too
 JAR=${JAR:-$REPO/target/nodecache-0.1.0-SNAPSHOT.jar}
 # C1 only: C2's compiler arenas cost ~25-40 MiB of RSS and bought no CPU per query here (the kernel dominates)
-JVM_OPTS=${JVM_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx40m -XX:MaxMetaspaceSize=80m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:+ExitOnOutOfMemoryError"}
+JVM_OPTS=${JVM_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=80m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:+ExitOnOutOfMemoryError"}
 # glibc makes an arena per thread that mallocs; two are plenty for a JVM whose heap is its own
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # receive threads; empty: 1 when the server is pinned to one CPU, 2 otherwise (set by the callers)

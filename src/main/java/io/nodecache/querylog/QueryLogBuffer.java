@@ -85,7 +85,8 @@ public final class QueryLogBuffer implements QueryEventListener {
         int addressLength;
         int clientPort;
         int id;
-        final byte[] qname = new byte[Wire.MAX_NAME_LENGTH + 1];
+        /** Grown to the longest name this row has held: 10 000 rows of 256 bytes would be 2.5 MB of heap. */
+        byte[] qname = new byte[64];
         int qnameLength;
         int qtype;
         int qclass;
@@ -108,6 +109,9 @@ public final class QueryLogBuffer implements QueryEventListener {
             clientPort = e.clientPort();
             id = e.id();
             qnameLength = e.qnameLength();
+            if (qnameLength > qname.length) {
+                qname = new byte[Wire.MAX_NAME_LENGTH + 1];
+            }
             System.arraycopy(e.qnameWire(), 0, qname, 0, qnameLength);
             qtype = e.qtype();
             qclass = e.qclass();
