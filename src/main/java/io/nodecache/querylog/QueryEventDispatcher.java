@@ -30,6 +30,8 @@ public final class QueryEventDispatcher implements AutoCloseable {
     private final Thread thread;
     private final RawPass rawPass = new RawPass();
     private volatile boolean running = true;
+    /** Read by the thread after {@link Thread#start}, which orders it. */
+    private long startAt;
 
     public QueryEventDispatcher(QueryEventRing ring) {
         this.ring = ring;
@@ -42,7 +44,9 @@ public final class QueryEventDispatcher implements AutoCloseable {
         listenerArray = listeners.toArray(new QueryEventListener[0]);
     }
 
+    /** Starts following the ring from its head now: events published after this call are all seen. */
     public void start() {
+        startAt = ring.head();
         thread.start();
     }
 
@@ -62,7 +66,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
     }
 
     private void run() {
-        long cursor = ring.head();
+        long cursor = startAt;
         long lastIdle = 0;
         while (running) {
             boolean read;
