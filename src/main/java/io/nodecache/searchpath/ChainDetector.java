@@ -115,14 +115,9 @@ public final class ChainDetector {
     }
 
     /**
-     * Whether an event with this rcode from this client could start or continue a chain; the dispatcher builds
-     * only those events. Call on the dispatcher's thread.
+     * Feeds one answered query; most return at once (nothing open anywhere, or nothing open for this client and not
+     * an NXDOMAIN). Dispatcher thread only.
      */
-    public boolean interestedIn(int rcode, InetAddress client) {
-        return rcode == Rcode.NXDOMAIN || !open.isEmpty() && open.head(client) != null;
-    }
-
-    /** Feeds one answered query. Dispatcher thread only. */
     public void onEvent(QueryFields event) {
         int rcode = event.rcode();
         if (open.isEmpty()) {

@@ -5,8 +5,7 @@ import io.nodecache.querylog.QueryEventListener;
 
 /**
  * Feeds the chain detector from the event dispatcher straight from the ring slots (names and client addresses come
- * from the ring's caches, so nothing is built per event), only the events that can start or continue a chain
- * (NXDOMAINs, and anything from a client with a chain open), whether or not logging is on.
+ * from the ring's caches, so nothing is built per event), whether or not logging is on.
  */
 public final class ChainFeed implements QueryEventListener {
 
@@ -18,9 +17,7 @@ public final class ChainFeed implements QueryEventListener {
 
     @Override
     public void onRaw(RawQueryEvent event) {
-        if (detector.interestedIn(event.rcode(), event.clientAddress())) {
-            detector.onEvent(event);
-        }
+        detector.onEvent(event);
     }
 
     @Override
