@@ -1,16 +1,32 @@
 package io.nodecache;
 
 import io.nodecache.config.DnsBootstrap;
+import io.nodecache.dashboard.DashboardApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Starts a nodecache node: the embedded DNS cache server first, then the web console beside it. */
-@SpringBootApplication
+// Only the node's packages: the dashboard (io.nodecache.dashboard) is an application context of its own.
+@SpringBootApplication(scanBasePackages = {"io.nodecache.config", "io.nodecache.node"})
 public class NodecacheApplication {
 
+    /**
+     * Runs the roles asked for: a node ({@code nodecache.node.enabled}, default true), the dashboard
+     * ({@code nodecache.dashboard.enabled}, default true only in the embedded default, i.e. without
+     * {@code nodecache.conf}), or both — then each in its own context, the dashboard on {@code server.port} and the
+     * nodes beside it ({@link EmbeddedCluster}).
+     */
     public static void main(String[] args) {
-        run(args);
+        Roles roles = Roles.read(args, System.getenv(), System.getProperties());
+        if (roles.dashboard() && !roles.node()) {
+            DashboardApplication.run(args);
+        } else if (roles.dashboard()) {
+            EmbeddedCluster.start(args, roles.embedded() ? roles.demoNodes() : 1, roles.firstNodePort(),
+                    roles.demo() ? roles.demoPods() : 0, roles.embedded());
+        } else {
+            run(args);
+        }
     }
 
     /** What {@link #main} does, returning the context so tests can close it. */

@@ -20,7 +20,7 @@ class DemoConfiguration {
 
     @Bean
     DemoTraffic demoTraffic(DemoProperties demo, NodeProperties node, NodeRuntime runtime) {
-        return new DemoTraffic(DemoPods.create(demo.pods()), () -> dnsAddress(runtime), demo.interval(),
+        return new DemoTraffic(DemoPods.create(demo.first(), demo.pods()), () -> dnsAddress(runtime), demo.interval(),
                 DemoTraffic.DEFAULT_TIMEOUT, node.dnsDomain(), System.out);
     }
 
@@ -30,7 +30,7 @@ class DemoConfiguration {
             @Override
             public void start() {
                 traffic.start();
-                System.out.println("[INFO] nodecache demo: " + traffic.pods().size() + " simulated pods from 127.0.1.1"
+                System.out.println("[INFO] nodecache demo: " + traffic.pods().size() + " simulated pods from 127.0.1." + demo.first()
                         + " send real lookups every " + demo.interval().toMillis() + " ms;"
                         + " off with --nodecache.demo.enabled=false");
             }

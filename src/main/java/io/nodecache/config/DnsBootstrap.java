@@ -25,6 +25,9 @@ import org.springframework.core.env.MapPropertySource;
  */
 public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>, Ordered {
 
+    /** {@code false} for an application context that is a dashboard alone. */
+    public static final String NODE_ENABLED = "nodecache.node.enabled";
+
     private static final AtomicReference<NodeAssembly> EARLY = new AtomicReference<>();
 
     private NodeAssembly node;
@@ -55,10 +58,16 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
 
     private void start(ApplicationEnvironmentPreparedEvent event) {
         ConfigurableEnvironment env = event.getEnvironment();
+        if (!env.getProperty(NODE_ENABLED, Boolean.class, true)) {
+            // A dashboard alone: no DNS listeners, no node beans.
+            return;
+        }
         NodeProperties props = bind(env);
-        // Demo pods by default only in the embedded default; lowest precedence, so any explicit setting wins.
-        env.getPropertySources().addLast(new MapPropertySource("nodecacheDemoDefault",
-                Map.of("nodecache.demo.enabled", props.conf().isBlank())));
+        // Node defaults at the lowest precedence, so any explicit setting wins: demo pods only in the embedded
+        // default; readiness waits for DNS (the dashboard's context has no such indicator).
+        env.getPropertySources().addLast(new MapPropertySource("nodecacheNodeDefaults", Map.of(
+                "nodecache.demo.enabled", props.conf().isBlank(),
+                "management.endpoint.health.group.readiness.include", "readinessState,dns")));
         NodeAssembly early = EARLY.getAndSet(null);
         if (early != null && early.props.equals(props)) {
             node = early;

@@ -61,12 +61,23 @@ public final class DemoPods {
      *                                  could leave the demo zones
      */
     public static List<DemoPod> create(int count) {
-        if (count < 1 || count > MAX_PODS) {
-            throw new IllegalArgumentException("nodecache.demo.pods: must be between 1 and " + MAX_PODS
-                    + ", got " + count);
+        return create(1, count);
+    }
+
+    /**
+     * Pods number {@code first} .. {@code first + count - 1} of the demo (from 127.0.1.{@code first}): the embedded
+     * default spreads one demo's pods over several nodes, each node driving its own share.
+     *
+     * @throws IllegalArgumentException when the numbers fall outside 1 .. {@link #MAX_PODS}, or a pod's lookup could
+     *                                  leave the demo zones
+     */
+    public static List<DemoPod> create(int first, int count) {
+        if (count < 1 || first < 1 || first + count - 1 > MAX_PODS) {
+            throw new IllegalArgumentException("nodecache.demo.pods: pods " + first + " to " + (first + count - 1)
+                    + " must lie between 1 and " + MAX_PODS);
         }
         List<DemoPod> pods = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        for (int i = first - 1; i < first - 1 + count; i++) {
             Template t = TEMPLATES.get(i % TEMPLATES.size());
             int round = i / TEMPLATES.size();
             String name = round == 0 ? t.name() : t.name() + "-" + (round + 1);

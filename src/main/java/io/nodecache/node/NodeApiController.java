@@ -98,9 +98,25 @@ class NodeApiController {
         return new QueryPage(next, logging.state().enabled(), rows);
     }
 
+    /**
+     * Recent chains, newest first; with {@code since} (an ISO-8601 instant) only those that started after it, so the
+     * dashboard's refresh carries what is new rather than the whole list every time.
+     */
     @GetMapping("/chains")
-    List<SearchChain> chains(@RequestParam(defaultValue = "100") int limit) {
-        return chains.recentChains(Math.max(1, Math.min(limit, 1000)));
+    List<SearchChain> chains(@RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) String since) {
+        List<SearchChain> recent = chains.recentChains(Math.max(1, Math.min(limit, 1000)));
+        if (since == null || since.isBlank()) {
+            return recent;
+        }
+        Instant after;
+        try {
+            after = Instant.parse(since);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("since: expected an ISO-8601 instant like 2026-01-01T00:00:00Z, got '"
+                    + since + "'");
+        }
+        return recent.stream().filter(c -> c.start().isAfter(after)).toList();
     }
 
     @GetMapping("/chains/clients")

@@ -42,7 +42,8 @@ public final class DirectTransport implements NodeTransport {
                     .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
         }
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .thenApply(r -> new NodeResponse(r.statusCode(), r.body()));
+                .thenApply(r -> new NodeResponse(r.statusCode(), r.body(),
+                        r.headers().firstValue("Content-Type").orElse(null)));
     }
 
     @Override

@@ -1,0 +1,50 @@
+package io.nodecache;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Which roles this process runs, read before any Spring context exists (it decides how many there are) from the
+ * arguments, system properties and environment, in Spring's order of precedence.
+ *
+ * @param node          run a DNS node ({@code nodecache.node.enabled}, default true)
+ * @param dashboard     run the dashboard ({@code nodecache.dashboard.enabled}, default: in the embedded default)
+ * @param embedded      no Corefile given: the embedded default
+ * @param demo          demo pods ({@code nodecache.demo.enabled}, default: in the embedded default)
+ * @param demoNodes     nodes the embedded default starts ({@code nodecache.demo.nodes}, default 2)
+ * @param demoPods      demo pods in all ({@code nodecache.demo.pods}, default 6)
+ * @param firstNodePort the first node's web port beside a dashboard ({@code nodecache.node.port}, default 8181)
+ */
+record Roles(boolean node, boolean dashboard, boolean embedded, boolean demo, int demoNodes, int demoPods,
+        int firstNodePort) {
+
+    static Roles read(String[] args, Map<String, String> env, Properties system) {
+        Map<String, String> v = new HashMap<>();
+        env.forEach((k, val) -> v.put(canonical(k), val));
+        system.forEach((k, val) -> v.put(canonical(k.toString()), val.toString()));
+        for (String a : args) {
+            if (a.startsWith("--") && a.indexOf('=') > 2) {
+                v.put(canonical(a.substring(2, a.indexOf('='))), a.substring(a.indexOf('=') + 1));
+            }
+        }
+        String conf = v.getOrDefault(canonical("nodecache.conf"), v.getOrDefault("conf", ""));
+        boolean embedded = conf.isBlank();
+        return new Roles(bool(v, "nodecache.node.enabled", true), bool(v, "nodecache.dashboard.enabled", embedded),
+                embedded, bool(v, "nodecache.demo.enabled", embedded),
+                Integer.parseInt(v.getOrDefault(canonical("nodecache.demo.nodes"), "2")),
+                Integer.parseInt(v.getOrDefault(canonical("nodecache.demo.pods"), "6")),
+                Integer.parseInt(v.getOrDefault(canonical("nodecache.node.port"), "8181")));
+    }
+
+    private static boolean bool(Map<String, String> v, String name, boolean fallback) {
+        String s = v.get(canonical(name));
+        return s == null || s.isBlank() ? fallback : Boolean.parseBoolean(s.strip());
+    }
+
+    /** Spring's relaxed form, enough for these names: lower case, dots for underscores, no dashes. */
+    static String canonical(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "");
+    }
+}

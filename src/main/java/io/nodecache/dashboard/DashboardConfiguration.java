@@ -1,0 +1,99 @@
+package io.nodecache.dashboard;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.nodecache.dashboard.chains.ChainHistory;
+import io.nodecache.dashboard.discovery.NodeDiscovery;
+import io.nodecache.dashboard.discovery.StaticDiscovery;
+import io.nodecache.dashboard.pods.PodDirectory;
+import io.nodecache.dashboard.pods.StaticPodDirectory;
+import io.nodecache.dashboard.transport.DirectTransport;
+import io.nodecache.dashboard.transport.NodeTransport;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+/**
+ * Builds the dashboard from its properties: discovery, pod directory and transport (static or Kubernetes, as
+ * configured), the chain history and the monitor that refreshes them; starts the monitor with the context.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DashboardProperties.class)
+class DashboardConfiguration {
+
+    @Bean
+    Clock dashboardClock() {
+        return Clock.systemUTC();
+    }
+
+    /** Only built when something Kubernetes is configured: fabric8 resolves in-cluster config or the kubeconfig. */
+    @Bean(destroyMethod = "close")
+    @Lazy
+    KubernetesClient kubernetesClient() {
+        return new KubernetesClientBuilder().build();
+    }
+
+    @Bean
+    NodeDiscovery nodeDiscovery(DashboardProperties p, ObjectProvider<KubernetesClient> client, Clock clock) {
+        if (p.discovery().equals("static")) {
+            return StaticDiscovery.parse(p.nodes());
+        }
+        throw new IllegalStateException("MERGE-K8S discovery");
+    }
+
+    @Bean
+    PodDirectory podDirectory(DashboardProperties p, ObjectProvider<KubernetesClient> client, Clock clock) {
+        if (p.discovery().equals("static")) {
+            return StaticPodDirectory.parse(p.pods());
+        }
+        throw new IllegalStateException("MERGE-K8S pods");
+    }
+
+    @Bean
+    NodeTransport nodeTransport(DashboardProperties p, ObjectProvider<KubernetesClient> client) {
+        if (p.effectiveTransport().equals("proxy")) {
+            throw new IllegalStateException("MERGE-K8S proxy");
+        }
+        return new DirectTransport(p.timeout());
+    }
+
+    @Bean
+    ClusterMonitor clusterMonitor(NodeDiscovery discovery, PodDirectory pods, NodeTransport transport,
+            DashboardProperties p, Clock clock) {
+        return new ClusterMonitor(discovery, pods, transport, p.effectiveTransport(), p.refresh(), p.timeout(), clock,
+                new ChainHistory(clock), System.out);
+    }
+
+    @Bean
+    LoggingToggle loggingToggle(ClusterMonitor monitor, DashboardProperties p, Clock clock) {
+        return new LoggingToggle(monitor, p.timeout(), clock, System.out);
+    }
+
+    @Bean
+    SmartLifecycle clusterMonitorLifecycle(ClusterMonitor monitor) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                monitor.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                monitor.close();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+}

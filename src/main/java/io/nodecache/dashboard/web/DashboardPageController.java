@@ -1,0 +1,56 @@
+package io.nodecache.dashboard.web;
+
+import io.nodecache.dashboard.ClusterMonitor;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+/**
+ * The dashboard's pages. Each renders the dashboard layout; the figures are fetched by the page's module from
+ * {@code /api/v1/cluster}, the API scripts use too ({@code docs/dashboard-api.md}).
+ */
+@Controller
+class DashboardPageController {
+
+    private final ClusterMonitor monitor;
+
+    DashboardPageController(ClusterMonitor monitor) {
+        this.monitor = monitor;
+    }
+
+    @GetMapping("/")
+    String overview(Model model) {
+        return page(model, "overview");
+    }
+
+    @GetMapping("/pods")
+    String pods(Model model) {
+        return page(model, "pods");
+    }
+
+    @GetMapping("/pods/{namespace}/{pod}")
+    String pod(@PathVariable String namespace, @PathVariable String pod, Model model) {
+        model.addAttribute("namespace", namespace);
+        model.addAttribute("pod", pod);
+        return page(model, "pod");
+    }
+
+    /** A client IP no pod is known for: the same page, keyed by the IP. */
+    @GetMapping("/clients/{ip}")
+    String client(@PathVariable String ip, Model model) {
+        model.addAttribute("ip", ip);
+        return page(model, "pod");
+    }
+
+    @GetMapping("/queries")
+    String queries(Model model) {
+        return page(model, "queries");
+    }
+
+    private String page(Model model, String name) {
+        model.addAttribute("page", name);
+        model.addAttribute("demo", monitor.demo());
+        return "dashboard/" + name;
+    }
+}
