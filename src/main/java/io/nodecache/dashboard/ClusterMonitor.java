@@ -136,14 +136,15 @@ public final class ClusterMonitor implements AutoCloseable {
         CompletableFuture<NodeResponse> recent = call(d, chainPath);
         return CompletableFuture.allOf(summary, stats, recent).handle((v, ex) -> {
             try {
-                NodeResponse sr = summary.getNow(null);
-                NodeResponse st = stats.getNow(null);
-                if (sr == null || st == null || !sr.ok() || !st.ok()) {
+                if (summary.isCompletedExceptionally() || stats.isCompletedExceptionally()
+                        || !summary.join().ok() || !stats.join().ok()) {
                     s.failed(why(summary, stats));
                     return null;
                 }
+                NodeResponse sr = summary.join();
+                NodeResponse st = stats.join();
                 s.answered(JSON.readTree(sr.body()), NodeFigures.of(JSON.readTree(st.body())), clock.instant());
-                NodeResponse cr = recent.getNow(null);
+                NodeResponse cr = recent.isCompletedExceptionally() ? null : recent.join();
                 if (cr != null && cr.ok()) {
                     collectChains(s, d, JSON.readTree(cr.body()), cursor != null);
                 }
