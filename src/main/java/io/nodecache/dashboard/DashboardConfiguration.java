@@ -3,12 +3,15 @@ package io.nodecache.dashboard;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.nodecache.dashboard.chains.ChainHistory;
+import io.nodecache.dashboard.discovery.KubernetesDiscovery;
 import io.nodecache.dashboard.discovery.NodeDiscovery;
 import io.nodecache.dashboard.discovery.StaticDiscovery;
+import io.nodecache.dashboard.pods.KubernetesPodDirectory;
 import io.nodecache.dashboard.pods.PodDirectory;
 import io.nodecache.dashboard.pods.StaticPodDirectory;
 import io.nodecache.dashboard.transport.DirectTransport;
 import io.nodecache.dashboard.transport.NodeTransport;
+import io.nodecache.kubernetes.PodProxyTransport;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,7 +45,8 @@ class DashboardConfiguration {
         if (p.discovery().equals("static")) {
             return StaticDiscovery.parse(p.nodes());
         }
-        throw new IllegalStateException("MERGE-K8S discovery");
+        return new KubernetesDiscovery(client.getObject(), p.namespace(), p.labelSelector(), p.nodePort(),
+                p.effectiveTransport().equals("proxy"), p.goneRetention(), clock);
     }
 
     @Bean
@@ -50,13 +54,13 @@ class DashboardConfiguration {
         if (p.discovery().equals("static")) {
             return StaticPodDirectory.parse(p.pods());
         }
-        throw new IllegalStateException("MERGE-K8S pods");
+        return new KubernetesPodDirectory(client.getObject(), p.podHistory(), clock);
     }
 
     @Bean
     NodeTransport nodeTransport(DashboardProperties p, ObjectProvider<KubernetesClient> client) {
         if (p.effectiveTransport().equals("proxy")) {
-            throw new IllegalStateException("MERGE-K8S proxy");
+            return new PodProxyTransport(client.getObject());
         }
         return new DirectTransport(p.timeout());
     }
