@@ -1,5 +1,7 @@
 package io.nodecache.dashboard;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.nodecache.dashboard.chains.ChainHistory;
@@ -37,7 +39,10 @@ class DashboardConfiguration {
     @Bean(destroyMethod = "close")
     @Lazy
     KubernetesClient kubernetesClient() {
-        return new KubernetesClientBuilder().build();
+        // No retries: a logging toggle is sent once (a retried "on" could outlive an operator's "off"), and a
+        // refresh that fails is the next refresh's to try, within its own timeout.
+        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     @Bean

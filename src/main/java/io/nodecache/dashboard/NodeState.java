@@ -133,9 +133,9 @@ final class NodeState {
                 figures.coversSeconds(), chainsSince, chainGaps);
     }
 
-    /** The node's own console: its URL where the browser can reach it (direct), else nothing to link to. */
+    /** The node's own console, through the dashboard (which the browser reaches wherever the node runs). */
     private static String consoleOf(DiscoveredNode d) {
-        return d.target().baseUri() != null ? d.target().baseUri().toString() : null;
+        return "/nodes/" + d.name() + "/";
     }
 
     private static Instant instant(JsonNode n) {

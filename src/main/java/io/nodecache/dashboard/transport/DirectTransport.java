@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,13 +34,22 @@ public final class DirectTransport implements NodeTransport {
     @Override
     public CompletableFuture<NodeResponse> send(NodeTarget node, String method, String pathAndQuery, String jsonBody,
             Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(node, pathAndQuery)).timeout(timeout)
-                .header("Accept", "application/json");
-        if (jsonBody == null) {
+        return send(node, method, pathAndQuery, jsonBody, timeout, Map.of());
+    }
+
+    @Override
+    public CompletableFuture<NodeResponse> send(NodeTarget node, String method, String pathAndQuery, String body,
+            Duration timeout, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(node, pathAndQuery)).timeout(timeout);
+        if (!headers.containsKey("Accept")) {
+            b.header("Accept", "application/json");
+        }
+        headers.forEach(b::header);
+        if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         }
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(r -> new NodeResponse(r.statusCode(), r.body(),

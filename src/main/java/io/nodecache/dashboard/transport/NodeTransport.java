@@ -20,6 +20,16 @@ public interface NodeTransport extends AutoCloseable {
             Duration timeout);
 
     /**
+     * As {@link #send(NodeTarget, String, String, String, Duration)}, with extra request headers: the node console
+     * proxy sends {@code X-Forwarded-Prefix} so the node's pages link under the dashboard's path. A transport that
+     * cannot send headers ignores them.
+     */
+    default CompletableFuture<NodeResponse> send(NodeTarget node, String method, String pathAndQuery, String body,
+            Duration timeout, java.util.Map<String, String> headers) {
+        return send(node, method, pathAndQuery, body, timeout);
+    }
+
+    /**
      * Opens a long-lived response (Server-Sent Events) without reading it whole: the future completes when the
      * headers arrive; the caller reads and closes the stream. {@code connectTimeout} bounds only the wait for
      * headers.

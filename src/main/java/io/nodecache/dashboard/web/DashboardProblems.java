@@ -7,7 +7,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /** The dashboard API's errors as RFC 9457 problem details; Spring's own (bad JSON, wrong method) too. */
-@RestControllerAdvice(assignableTypes = {ClusterApiController.class, ClusterStreamController.class})
+@RestControllerAdvice(assignableTypes = {ClusterApiController.class, ClusterStreamController.class,
+        NodeConsoleProxyController.class})
 class DashboardProblems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(IllegalArgumentException.class)
