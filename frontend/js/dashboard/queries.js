@@ -32,6 +32,8 @@ function params() {
 
 function open() {
   if (source) source.close();
+  // New nodes or filters: the rows shown were chosen by the old ones.
+  tbody.replaceChildren();
   pending = [];
   dropped = 0;
   nodes.clear();
