@@ -57,7 +57,7 @@ function render(d) {
     el('td', { class: 'num' }, fmtInt(n.chains)),
     el('td', { class: 'num' }, fmtInt(n.wastedQueries)))), 'No names.', 4);
   document.getElementById('chains-count').textContent =
-    d.chains.length > CHAINS_SHOWN ? `(${CHAINS_SHOWN} of ${d.chains.length})` : `(${d.chains.length})`;
+    d.chains.length > CHAINS_SHOWN ? `(${CHAINS_SHOWN} of ${d.chains.length})` : `(${d.chains.length} returned by the API)`;
   fillTable(document.querySelector('#pod-chains tbody'), d.chains.slice(0, CHAINS_SHOWN).map(renderChain), 'No chains.', 5);
 }
 
