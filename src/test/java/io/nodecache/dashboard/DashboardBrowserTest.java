@@ -97,7 +97,7 @@ class DashboardBrowserTest {
                 text(By.cssSelector(".tile-sub.covers")));
         assertEquals(1, browser.findElements(By.cssSelector("#qps-chart canvas")).size(), "the trend chart's canvas");
         WebElement console = browser.findElement(By.cssSelector("[data-node='demo-node-2'] a.console-link"));
-        assertEquals("http://127.0.0.1:" + (firstNodePort + 1) + "/", console.getAttribute("href"));
+        assertEquals(url("/nodes/demo-node-2/"), console.getAttribute("href"), "the node's console, via the dashboard");
         assertEquals("_blank", console.getAttribute("target"));
 
         String node1Before = nodeApi(firstNodePort, "/api/v1/logging");
@@ -245,6 +245,22 @@ class DashboardBrowserTest {
 
     private static String text(By by) {
         return browser.findElement(by).getText().trim();
+    }
+
+    @Test
+    @Order(4)
+    void eachNodesConsoleIsOneClickAwayThroughTheDashboard() {
+        browser.get(url("/"));
+        waitFor(() -> "ready".equals(text(By.cssSelector("[data-node='demo-node-2'] .node-state"))), "node 2 ready");
+        String href = browser.findElement(By.cssSelector("[data-node='demo-node-2'] a.console-link"))
+                .getAttribute("href");
+        browser.get(href);
+        assertEquals("demo-node-2", text(By.id("node-name")));
+        // Filled by the console's own script from its API, both fetched through the dashboard under the prefix.
+        waitFor(() -> text(By.id("queries-total")).matches("[\\d,]+ queries"), "the console's figures");
+        assertTrue(browser.getCurrentUrl().startsWith(url("/nodes/demo-node-2/")), browser.getCurrentUrl());
+        browser.findElement(By.cssSelector("nav a[href='/nodes/demo-node-2/chains']")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/nodes/demo-node-2/chains"), "the console's chains page");
     }
 
     private static void waitFor(BooleanSupplier condition, String what) {
