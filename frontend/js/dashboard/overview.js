@@ -1,8 +1,8 @@
 // Cluster overview: totals, a QPS trend accumulated from the live overview events, and a card per node with its
 // state, figures and its own query-logging switch (plus one for all nodes).
 import uPlot from 'uplot';
-import { putJson, el, showError, fmtPct, fmtInt, fmtTime } from '../api.js';
-import { onOverview, startFeed } from './live.js';
+import { putJson, el, fillTable, showError, fmtPct, fmtInt, fmtTime } from '../api.js';
+import { onOverview, startFeed, href } from './live.js';
 
 /** How much trend the page keeps: ten minutes of refreshes. */
 const TREND_MS = 10 * 60 * 1000;
@@ -284,6 +284,27 @@ async function toggleAll(enabled) {
 document.getElementById('all-on').addEventListener('click', () => toggleAll(true));
 document.getElementById('all-off').addEventListener('click', () => toggleAll(false));
 
+// ---- busiest clients ----
+
+/** A client by its pod (linked to the pod's page), "host network on NODE", or its IP when no pod is known. */
+function clientCell(c) {
+  if (c.pod) return el('a', { href: href(c.link), class: 'pod-link' }, c.pod);
+  if (c.hostNetwork) return el('span', {}, `host network on ${c.node || '?'}`);
+  return el('a', { href: href(c.link), class: 'pod-link mono' }, c.ip);
+}
+
+function renderClients(o) {
+  const rows = (o.topClients || []).map((c) => el('tr', {},
+    el('td', {}, clientCell(c)),
+    el('td', {}, c.namespace || '—'),
+    el('td', { class: 'mono' }, c.ip),
+    el('td', { class: 'num' }, fmtInt(c.queries)),
+    el('td', { class: 'num' }, fmtInt(c.nodes))));
+  fillTable(document.querySelector('#top-clients tbody'), rows, 'No queries counted yet.', 5);
+  document.getElementById('clients-covers').textContent =
+    `by queries since each node started · ${coversText(o.totals.covers)}`;
+}
+
 // ---- wiring ----
 
 function renderNodes(nodes) {
@@ -316,6 +337,7 @@ onOverview((o) => {
   renderTotals(o);
   renderTrend(o);
   renderNodes(o.nodes);
+  renderClients(o);
 });
 setInterval(() => cards.forEach(updateLeft), 1000);
 startFeed();

@@ -62,6 +62,11 @@ class EmbeddedClusterTest {
             }
             assertTrue(cluster1.path("totals").path("qps").asDouble() > 0, cluster1.toString());
             assertEquals(6, cluster1.path("pods").path("known").asInt());
+            JsonNode busiest = cluster1.path("topClients").path(0);
+            assertTrue(busiest.path("ip").asString().startsWith("127.0.1."), cluster1.path("topClients").toString());
+            assertTrue(busiest.path("pod").isString() && busiest.path("queries").asLong() > 0, busiest.toString());
+            assertEquals("/pods/" + busiest.path("namespace").asString() + "/" + busiest.path("pod").asString(),
+                    busiest.path("link").asString());
         }
     }
 

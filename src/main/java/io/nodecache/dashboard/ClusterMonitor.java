@@ -47,6 +47,9 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Chains asked per node and refresh: the node keeps 256. */
     static final int CHAIN_LIMIT = 256;
 
+    /** Clients the overview lists. */
+    static final int TOP_CLIENTS = 10;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final NodeDiscovery discovery;
@@ -229,6 +232,7 @@ public final class ClusterMonitor implements AutoCloseable {
     private ClusterView view(long refreshMillis) {
         List<NodeView> nodes = new ArrayList<>();
         NodeFigures sum = NodeFigures.NONE;
+        Map<String, long[]> clients = new java.util.HashMap<>();
         int listed = 0;
         int reporting = 0;
         boolean demo = false;
@@ -241,6 +245,11 @@ public final class ClusterMonitor implements AutoCloseable {
             if (f != null) {
                 reporting++;
                 sum = sum.plus(f);
+                f.topClients().forEach((ip, n) -> {
+                    long[] acc = clients.computeIfAbsent(ip, k -> new long[2]);
+                    acc[0] += n;
+                    acc[1]++;
+                });
             }
             demo |= s.demo();
         }
@@ -255,7 +264,25 @@ public final class ClusterMonitor implements AutoCloseable {
         coverage.put("reporting", reporting);
         coverage.put("desired", discovery.desired().isPresent() ? discovery.desired().getAsInt() : null);
         return new ClusterView(demo, discovery.kind(), transportKind, coverage, clock.instant(), refreshMillis, totals,
-                List.copyOf(nodes), Map.of("known", pods.size()));
+                List.copyOf(nodes), Map.of("known", pods.size()), topClients(clients));
+    }
+
+    /** Clients summed over the nodes, the busiest first, each named by the pod that has its IP now. */
+    private List<ClusterView.Client> topClients(Map<String, long[]> clients) {
+        Instant now = clock.instant();
+        return clients.entrySet().stream()
+                .sorted(Map.Entry.<String, long[]>comparingByValue((a, b) -> Long.compare(b[0], a[0]))
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_CLIENTS)
+                .map(e -> {
+                    PodRef p = pods.lookup(e.getKey(), now).orElse(null);
+                    boolean named = p != null && p.pod() != null;
+                    return new ClusterView.Client(e.getKey(), named ? p.namespace() : null, named ? p.pod() : null,
+                            p == null ? null : p.node(), p != null && p.hostNetwork(), e.getValue()[0],
+                            (int) e.getValue()[1], named ? "/pods/" + p.namespace() + "/" + p.pod()
+                                    : "/clients/" + e.getKey());
+                })
+                .toList();
     }
 
     /** The last complete view. */

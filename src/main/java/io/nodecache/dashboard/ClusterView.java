@@ -16,9 +16,18 @@ import java.util.Map;
  * @param totals        the cluster's figures over the nodes that answered
  * @param nodes         every node
  * @param pods          {@code known}: pods in the directory
+ * @param topClients    the busiest clients by queries across the nodes that answered, named by pod
  */
 public record ClusterView(boolean demo, String discovery, String transport, Map<String, Integer> coverage,
-        Instant refreshedAt, long refreshMillis, Totals totals, List<NodeView> nodes, Map<String, Integer> pods) {
+        Instant refreshedAt, long refreshMillis, Totals totals, List<NodeView> nodes, Map<String, Integer> pods,
+        List<Client> topClients) {
+
+    /**
+     * One of the busiest clients: its IP, the pod that has it now (or null, with {@code hostNetwork} for a node's
+     * IP), the queries the reporting nodes counted from it since they started, on how many nodes, and its page.
+     */
+    public record Client(String ip, String namespace, String pod, String node, boolean hostNetwork, long queries,
+            int nodes, String link) {}
 
     /** How many nodes went into an aggregate, out of how many are listed (gone ones not counted). */
     public record Covers(int nodes, int of) {}

@@ -96,6 +96,9 @@ class DashboardBrowserTest {
         assertTrue(text(By.cssSelector(".tile-sub.covers")).contains("covers 2 of 2 nodes"),
                 text(By.cssSelector(".tile-sub.covers")));
         assertEquals(1, browser.findElements(By.cssSelector("#qps-chart canvas")).size(), "the trend chart's canvas");
+        waitFor(() -> !browser.findElements(By.cssSelector("#top-clients a.pod-link")).isEmpty(), "busiest clients");
+        WebElement busiest = browser.findElement(By.cssSelector("#top-clients a.pod-link"));
+        assertTrue(busiest.getAttribute("href").startsWith(url("/pods/")), "named by its pod: " + busiest.getText());
         WebElement console = browser.findElement(By.cssSelector("[data-node='demo-node-2'] a.console-link"));
         assertEquals(url("/nodes/demo-node-2/"), console.getAttribute("href"), "the node's console, via the dashboard");
         assertEquals("_blank", console.getAttribute("target"));
