@@ -136,6 +136,11 @@ public final class ClusterMonitor implements AutoCloseable {
         CompletableFuture<NodeResponse> recent = call(d, chainPath);
         return CompletableFuture.allOf(summary, stats, recent).handle((v, ex) -> {
             try {
+                // A timed-out call must be reported as such, not as "unreadable answer" (getNow would throw).
+                if (summary.isCompletedExceptionally() || stats.isCompletedExceptionally()) {
+                    s.failed(why(summary, stats));
+                    return null;
+                }
                 NodeResponse sr = summary.getNow(null);
                 NodeResponse st = stats.getNow(null);
                 if (sr == null || st == null || !sr.ok() || !st.ok()) {
