@@ -10,8 +10,6 @@ import io.nodecache.dashboard.pods.PodRef;
 import io.nodecache.dashboard.transport.NodeResponse;
 import io.nodecache.dashboard.transport.NodeTransport;
 import java.io.PrintStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +45,12 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Chains asked per node and refresh: the node keeps 256. */
     static final int CHAIN_LIMIT = 256;
 
+    /**
+     * Chains asked of a node the dashboard has not read before: a start against hundreds of busy nodes must not
+     * fetch all they keep at once, or the first refresh cannot finish within its timeout and never gets a cursor.
+     */
+    static final int FIRST_CHAIN_LIMIT = 20;
+
     /** Clients the overview lists. */
     static final int TOP_CLIENTS = 10;
 
@@ -69,6 +73,8 @@ public final class ClusterMonitor implements AutoCloseable {
         return t;
     });
     private volatile ClusterView last;
+    private volatile CompletableFuture<ClusterView> inFlight;
+    private volatile long skipped;
 
     public ClusterMonitor(NodeDiscovery discovery, PodDirectory pods, NodeTransport transport, String transportKind,
             Duration interval, Duration timeout, Clock clock, ChainHistory chains, PrintStream log) {
@@ -92,14 +98,28 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     private void refreshQuietly() {
+        CompletableFuture<ClusterView> previous = inFlight;
+        if (previous != null && !previous.isDone()) {
+            // Still parsing the last round's answers: starting another would only pile up work and memory.
+            skipped++;
+            return;
+        }
         try {
-            // Bounded by the per-node timeout; the extra second covers parsing after the last answer.
-            refresh().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            CompletableFuture<ClusterView> f = refresh();
+            inFlight = f;
+            f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            // Every call is bounded; what is left is parsing, which finishes on its own and is not restarted.
         } catch (Exception e) {
             log.println("[WARN] nodecache dashboard: refresh failed: " + e);
         }
+    }
+
+    /** Refresh ticks skipped because the previous refresh had not finished. */
+    public long skippedRefreshes() {
+        return skipped;
     }
 
     /** One full refresh over every listed node; completes when each answered or timed out. */
@@ -130,61 +150,68 @@ public final class ClusterMonitor implements AutoCloseable {
         });
     }
 
+    /**
+     * One node's refresh: its summary, then its last minute, then its new chains, one after the other on one
+     * connection (three at once per node would triple the connections of a 500-node fan-out for no gain), all within
+     * the one per-node timeout.
+     */
     private CompletableFuture<Void> refresh(NodeState s, DiscoveredNode d) {
-        Instant cursor = s.chainCursor();
-        String chainPath = "api/v1/chains?limit=" + CHAIN_LIMIT + (cursor == null ? ""
-                : "&since=" + URLEncoder.encode(cursor.toString(), StandardCharsets.UTF_8));
-        CompletableFuture<NodeResponse> summary = call(d, "api/v1/node");
-        CompletableFuture<NodeResponse> stats = call(d, "api/v1/stats?window=1m");
-        CompletableFuture<NodeResponse> recent = call(d, chainPath);
-        return CompletableFuture.allOf(summary, stats, recent).handle((v, ex) -> {
-            try {
-                if (summary.isCompletedExceptionally() || stats.isCompletedExceptionally()
-                        || !summary.join().ok() || !stats.join().ok()) {
-                    s.failed(why(summary, stats));
-                    return null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return call(d, "api/v1/node", deadline).thenCompose(summary -> {
+            if (!summary.ok()) {
+                return CompletableFuture.completedFuture(failure(summary));
+            }
+            JsonNode sj = JSON.readTree(summary.body());
+            s.nodeStarted(sj.path("startedAt").asString(""));
+            return call(d, "api/v1/stats?window=1m", deadline).thenCompose(stats -> {
+                if (!stats.ok()) {
+                    return CompletableFuture.completedFuture(failure(stats));
                 }
-                NodeResponse sr = summary.join();
-                NodeResponse st = stats.join();
-                s.answered(JSON.readTree(sr.body()), NodeFigures.of(JSON.readTree(st.body())), clock.instant());
-                NodeResponse cr = recent.isCompletedExceptionally() ? null : recent.join();
-                if (cr != null && cr.ok()) {
-                    collectChains(s, d, JSON.readTree(cr.body()), cursor != null);
-                }
-            } catch (RuntimeException e) {
-                s.failed("unreadable answer: " + e.getMessage());
+                s.answered(sj, NodeFigures.of(JSON.readTree(stats.body())), clock.instant());
+                long after = s.chainCursor();
+                int limit = after < 0 ? FIRST_CHAIN_LIMIT : CHAIN_LIMIT;
+                // The node answered; chains that do not come in time are asked again (same cursor) next refresh.
+                return call(d, "api/v1/chains?limit=" + limit + "&after=" + after, deadline).handle((chains, e) -> {
+                    if (e == null && chains.ok()) {
+                        collectChains(s, d, JSON.readTree(chains.body()), after);
+                    }
+                    return (String) null;
+                });
+            });
+        }).handle((failed, ex) -> {
+            if (ex != null) {
+                s.failed(why(ex));
+            } else if (failed != null) {
+                s.failed(failed);
             }
             return null;
         });
     }
 
-    private CompletableFuture<NodeResponse> call(DiscoveredNode d, String path) {
+    private static String failure(NodeResponse r) {
+        return "HTTP " + r.status() + (r.body() == null || r.body().isBlank() ? "" : ": " + abbreviate(r.body()));
+    }
+
+    private String why(Throwable ex) {
+        Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null
+                ? ex.getCause() : ex;
+        if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        if (cause instanceof tools.jackson.core.JacksonException) {
+            return "unreadable answer: " + abbreviate(String.valueOf(cause.getMessage()));
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    private CompletableFuture<NodeResponse> call(DiscoveredNode d, String path, long deadlineNanos) {
+        long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
         try {
-            return transport.send(d.target(), "GET", path, null, timeout)
-                    .orTimeout(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+            return transport.send(d.target(), "GET", path, null, Duration.ofMillis(left))
+                    .orTimeout(left + 100, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private String why(CompletableFuture<NodeResponse> summary, CompletableFuture<NodeResponse> stats) {
-        for (CompletableFuture<NodeResponse> f : List.of(summary, stats)) {
-            try {
-                NodeResponse r = f.getNow(null);
-                if (r != null && !r.ok()) {
-                    return "HTTP " + r.status() + (r.body() == null || r.body().isBlank() ? ""
-                            : ": " + abbreviate(r.body()));
-                }
-            } catch (java.util.concurrent.CompletionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
-                    return "no answer within " + timeout.toMillis() + " ms";
-                }
-                return cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
-                        : ": " + cause.getMessage());
-            }
-        }
-        return "no answer";
     }
 
     static String abbreviate(String s) {
@@ -192,16 +219,18 @@ public final class ClusterMonitor implements AutoCloseable {
         return one.length() > 200 ? one.substring(0, 200) + "…" : one;
     }
 
-    private void collectChains(NodeState s, DiscoveredNode d, JsonNode list, boolean hadCursor) {
-        int n = 0;
+    private void collectChains(NodeState s, DiscoveredNode d, JsonNode list, long after) {
+        long newest = -1;
+        long oldest = -1;
         for (JsonNode c : list) {
-            n++;
-            Instant start = Instant.parse(c.path("start").asString());
-            String ip = c.path("client").asString();
-            String key = ip + "|" + start + "|" + c.path("baseName").asString();
-            if (!s.firstSeen(key, start)) {
+            long seq = c.path("seq").asLong(-1);
+            if (seq <= after) {
                 continue;
             }
+            newest = Math.max(newest, seq);
+            oldest = oldest < 0 ? seq : Math.min(oldest, seq);
+            Instant start = Instant.parse(c.path("start").asString());
+            String ip = c.path("client").asString();
             Optional<PodRef> pod = pods.lookup(ip, start);
             ObjectNode withNode = ((ObjectNode) c).put("node", d.name());
             int answered = c.path("answeredStep").asInt(-1);
@@ -210,12 +239,13 @@ public final class ClusterMonitor implements AutoCloseable {
             if (namespace == null) {
                 namespace = c.path("namespace").asString(null);
             }
+            s.chainStarted(start);
             chains.add(new ClusterChain(d.name(), ip, pod.orElse(null), namespace, start,
                     c.path("wastedQueries").asInt(), durationNanos(c.path("wastedTime")), answered < 0,
                     c.path("baseName").asString(), step == null ? null : step.path("name").asString(null),
                     step == null ? null : step.path("kind").asString(null), withNode.toString()));
         }
-        s.chainsPolled(n, CHAIN_LIMIT, hadCursor);
+        s.chainsPolled(after, oldest, newest);
     }
 
     private static long durationNanos(JsonNode n) {

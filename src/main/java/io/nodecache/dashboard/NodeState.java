@@ -1,10 +1,8 @@
 package io.nodecache.dashboard;
 
 import io.nodecache.dashboard.discovery.DiscoveredNode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -16,8 +14,6 @@ import tools.jackson.databind.JsonNode;
  */
 final class NodeState {
 
-    /** A chain is reported when it ends, which can be seconds after a later one started (a retry, a timeout). */
-    static final Duration CHAIN_OVERLAP = Duration.ofSeconds(30);
 
     private DiscoveredNode discovered;
     private JsonNode summary;
@@ -26,10 +22,10 @@ final class NodeState {
     private Instant lastSeen;
     private String error;
     private boolean stale;
-    private final Map<String, Instant> seenChains = new HashMap<>();
-    private Instant newestChainStart;
+    private long chainCursor = -1;
+    private String startedAt = "";
     private Instant chainsSince;
-    private long chainGaps;
+    private long chainsMissed;
 
     NodeState(DiscoveredNode discovered) {
         this.discovered = discovered;
@@ -62,37 +58,38 @@ final class NodeState {
         this.logging = state;
     }
 
-    /** When the newest chain collected from this node started, less an overlap for chains that end late. */
-    synchronized Instant chainCursor() {
-        return newestChainStart == null ? null : newestChainStart.minus(CHAIN_OVERLAP);
+    /** The highest chain number collected from this node, or -1 before the first (or after it restarted). */
+    synchronized long chainCursor() {
+        return chainCursor;
     }
 
-    /** Records a chain from the node's list; false when an earlier refresh already collected it. */
-    synchronized boolean firstSeen(String key, Instant start) {
-        if (seenChains.putIfAbsent(key, start) != null) {
-            return false;
+    /** The node's start time from its summary: a different one means a new process, whose chains count from 0. */
+    synchronized void nodeStarted(String startedAt) {
+        if (!startedAt.equals(this.startedAt)) {
+            this.startedAt = startedAt;
+            chainCursor = -1;
         }
-        if (newestChainStart == null || start.isAfter(newestChainStart)) {
-            newestChainStart = start;
-        }
+    }
+
+    synchronized void chainStarted(Instant start) {
         if (chainsSince == null || start.isBefore(chainsSince)) {
             chainsSince = start;
         }
-        return true;
     }
 
     /**
-     * After a chain poll: a list as long as the limit asked for may have been cut short of chains that started
-     * after the cursor — a gap. Keys older than the overlap can no longer come back and are forgotten.
+     * After a chain poll that asked for chains above {@code after} and got numbers {@code oldest}..{@code newest}
+     * (-1 when none): the numbers between {@code after} and the oldest returned were chains the node no longer
+     * kept — missed, and counted.
      */
-    synchronized void chainsPolled(int returned, int limit, boolean hadCursor) {
-        if (hadCursor && returned >= limit) {
-            chainGaps++;
+    synchronized void chainsPolled(long after, long oldest, long newest) {
+        if (newest < 0) {
+            return;
         }
-        if (newestChainStart != null) {
-            Instant keep = newestChainStart.minus(CHAIN_OVERLAP.multipliedBy(2));
-            seenChains.values().removeIf(start -> start.isBefore(keep));
+        if (after >= 0 && oldest > after + 1) {
+            chainsMissed += oldest - after - 1;
         }
+        chainCursor = Math.max(chainCursor, newest);
     }
 
     synchronized void chainsExpiredBefore(Instant cutoff) {
@@ -130,7 +127,7 @@ final class NodeState {
                 figures.denialHitRatio(), figures.nxdomainShare(),
                 Map.of("success", figures.successEntries(), "denial", figures.denialEntries()),
                 Map.of("healthy", figures.upstreamsHealthy(), "total", figures.upstreamsTotal()),
-                figures.coversSeconds(), chainsSince, chainGaps);
+                figures.coversSeconds(), chainsSince, chainsMissed);
     }
 
     /** The node's own console, through the dashboard (which the browser reaches wherever the node runs). */

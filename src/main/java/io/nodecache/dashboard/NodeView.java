@@ -35,7 +35,7 @@ public record NodeView(
         Map<String, Integer> upstreams,
         long coversSeconds,
         Instant chainsSince,
-        long chainGaps) {
+        long chainsMissed) {
 
     public static final String READY = "ready";
     public static final String NOT_READY = "not-ready";

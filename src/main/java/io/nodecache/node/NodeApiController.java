@@ -8,6 +8,7 @@ import io.nodecache.querylog.QueryFilter;
 import io.nodecache.querylog.QueryLogBuffer;
 import io.nodecache.searchpath.ChainDetector;
 import io.nodecache.searchpath.ChainStats;
+import io.nodecache.searchpath.NumberedChain;
 import io.nodecache.searchpath.SearchChain;
 import io.nodecache.stats.EventCounters;
 import io.nodecache.stats.StatsSampler;
@@ -99,25 +100,34 @@ class NodeApiController {
     }
 
     /**
-     * Recent chains, newest first; with {@code since} (an ISO-8601 instant) only those that started after it, so the
-     * dashboard's refresh carries what is new rather than the whole list every time.
+     * Recent chains, newest first, each with its number ({@code seq}); with {@code after} only those numbered above
+     * it, so the dashboard's refresh carries what is new; with {@code since} (an ISO-8601 instant) only those that
+     * started after it.
      */
     @GetMapping("/chains")
-    List<SearchChain> chains(@RequestParam(defaultValue = "100") int limit,
+    List<ChainRow> chains(@RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "-1") long after,
             @RequestParam(required = false) String since) {
-        List<SearchChain> recent = chains.recentChains(Math.max(1, Math.min(limit, 1000)));
-        if (since == null || since.isBlank()) {
-            return recent;
+        List<NumberedChain> recent = chains.recentChains(after, Math.max(1, Math.min(limit, 1000)));
+        Instant from = null;
+        if (since != null && !since.isBlank()) {
+            try {
+                from = Instant.parse(since);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("since: expected an ISO-8601 instant like 2026-01-01T00:00:00Z,"
+                        + " got '" + since + "'");
+            }
         }
-        Instant after;
-        try {
-            after = Instant.parse(since);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("since: expected an ISO-8601 instant like 2026-01-01T00:00:00Z, got '"
-                    + since + "'");
+        List<ChainRow> out = new ArrayList<>(recent.size());
+        for (NumberedChain c : recent) {
+            if (from == null || c.chain().start().isAfter(from)) {
+                out.add(new ChainRow(c.seq(), c.chain()));
+            }
         }
-        return recent.stream().filter(c -> c.start().isAfter(after)).toList();
+        return out;
     }
+
+    /** A chain as the API writes it: its fields, and its number among the chains the node completed. */
+    record ChainRow(long seq, @com.fasterxml.jackson.annotation.JsonUnwrapped SearchChain chain) {}
 
     @GetMapping("/chains/clients")
     List<ChainStats> chainClients(@RequestParam(defaultValue = "20") int limit) {

@@ -109,6 +109,23 @@ final class ChainAggregates {
         }
     }
 
+    /**
+     * The latest chains numbered after {@code after}, newest first: chain {@code n} is the n-th completed since the
+     * node started (from 0), so a reader that remembers the highest number it saw gets only what is new, and knows
+     * how many it missed when the oldest number returned is more than one past it.
+     */
+    List<NumberedChain> numbered(long after, int limit) {
+        synchronized (lock) {
+            long oldestKept = Math.max(0, recorded - recent.length);
+            long from = Math.max(oldestKept, Math.max(after + 1, recorded - limit));
+            List<NumberedChain> out = new ArrayList<>((int) Math.max(0, recorded - from));
+            for (long seq = recorded - 1; seq >= from; seq--) {
+                out.add(new NumberedChain(seq, SearchChainView.of(recent[(int) (seq % recent.length)])));
+            }
+            return out;
+        }
+    }
+
     /** The latest chains, newest first. */
     List<SearchChain> recent(int limit) {
         synchronized (lock) {

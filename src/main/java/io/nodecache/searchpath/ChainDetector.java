@@ -166,6 +166,11 @@ public final class ChainDetector {
         return aggregates.recent(limit);
     }
 
+    /** The latest completed chains numbered above {@code after} (-1: from the first), newest first, at most limit. */
+    public List<NumberedChain> recentChains(long after, int limit) {
+        return aggregates.numbered(after, limit);
+    }
+
     /** Tallies per client IP, most recently seen first. */
     public Map<String, ChainStats> byClient() {
         return aggregates.byClient();
