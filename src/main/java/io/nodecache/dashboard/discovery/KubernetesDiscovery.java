@@ -98,10 +98,17 @@ public final class KubernetesDiscovery implements NodeDiscovery {
             LOG.log(Level.WARNING, "node pod informer in " + namespace + " (" + labelSelector + "): " + t);
             return !ExceptionHandler.isDeserializationException(t);
         });
+        SharedIndexInformer<Pod> started = informer;
         informer.start().exceptionally(t -> {
-            LOG.log(Level.WARNING, "node pod informer did not start", t);
+            // Closed before the first list came back is no failure.
+            LOG.log(started.isRunning() ? Level.WARNING : Level.FINE, "node pod informer did not start", t);
             return null;
         });
+    }
+
+    /** Whether the informer has listed and is watching: changes from now on reach {@link #nodes()}. */
+    synchronized boolean watching() {
+        return informer != null && informer.isWatching();
     }
 
     @Override
