@@ -25,7 +25,10 @@ import java.util.logging.Logger;
  * Finds the nodes from their pods: a fabric8 informer on the node pods in one namespace (the DaemonSet's), one entry
  * per Kubernetes node, and the DaemonSet's desired count for coverage.
  *
- * <p>Needs {@code pods list, watch} and {@code daemonsets get} in that namespace only.
+ * <p>Needs {@code pods list, watch} and {@code daemonsets get} in that namespace only. {@link #desired()} reads the
+ * DaemonSet with a plain {@code get} on the caller's thread at most every {@link #DESIRED_CACHE} (bounded by the
+ * client's request timeout); a gone node is kept {@code goneRetention} from when its deletion was seen, on
+ * {@code clock}.
  */
 public final class KubernetesDiscovery implements NodeDiscovery {
 
@@ -98,10 +101,17 @@ public final class KubernetesDiscovery implements NodeDiscovery {
             LOG.log(Level.WARNING, "node pod informer in " + namespace + " (" + labelSelector + "): " + t);
             return !ExceptionHandler.isDeserializationException(t);
         });
+        SharedIndexInformer<Pod> started = informer;
         informer.start().exceptionally(t -> {
-            LOG.log(Level.WARNING, "node pod informer did not start", t);
+            // Closed before the first list came back is no failure.
+            LOG.log(started.isRunning() ? Level.WARNING : Level.FINE, "node pod informer did not start", t);
             return null;
         });
+    }
+
+    /** Whether the informer has listed and is watching: changes from now on reach {@link #nodes()}. */
+    synchronized boolean watching() {
+        return informer != null && informer.isWatching();
     }
 
     @Override

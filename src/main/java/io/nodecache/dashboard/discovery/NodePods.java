@@ -24,21 +24,28 @@ import java.util.TreeSet;
  */
 final class NodePods {
 
-    /** Ready pods first (the one serving), then the newest (the surge's replacement), then by name. */
-    private static final Comparator<Pod> BEST = Comparator.comparing((Pod p) -> !ready(p))
-            .thenComparing(NodePods::created, Comparator.reverseOrder())
-            .thenComparing(p -> p.getMetadata().getName());
+    /**
+     * Ready pods first (the one serving), then the newest (the surge's replacement), then the one seen last:
+     * creation timestamps have whole seconds, and a surge pod created in the same second came after.
+     */
+    private static final Comparator<Seen> BEST = Comparator.comparing((Seen s) -> !ready(s.pod()))
+            .thenComparing((Seen s) -> created(s.pod()), Comparator.reverseOrder())
+            .thenComparing(Seen::order, Comparator.reverseOrder());
+
+    /** A pod and when this informer first saw it, for the tie-break. */
+    private record Seen(Pod pod, long order) {}
 
     private final int port;
     private final boolean proxy;
     private final Duration goneRetention;
     private final Clock clock;
 
-    private final Map<String, Pod> byPod = new HashMap<>();
-    private final Map<String, Map<String, Pod>> byNode = new HashMap<>();
+    private final Map<String, Seen> byPod = new HashMap<>();
+    private final Map<String, Map<String, Seen>> byNode = new HashMap<>();
     private final Map<String, DiscoveredNode> gone = new HashMap<>();
     private List<DiscoveredNode> snapshot = List.of();
     private boolean dirty;
+    private long seen;
 
     NodePods(int port, boolean proxy, Duration goneRetention, Clock clock) {
         this.port = port;
@@ -50,12 +57,14 @@ final class NodePods {
     /** A pod was added or changed. */
     synchronized void upsert(Pod pod) {
         String name = pod.getMetadata().getName();
-        Pod old = byPod.put(name, pod);
-        if (old != null && !nodeOf(old).equals(nodeOf(pod))) {
+        Seen old = byPod.get(name);
+        Seen now = new Seen(pod, old == null ? seen++ : old.order());
+        byPod.put(name, now);
+        if (old != null && !nodeOf(old.pod()).equals(nodeOf(pod))) {
             // Scheduled since we last saw it: the entry under its pod name moves, it is not gone.
-            removeFromNode(nodeOf(old), name);
+            removeFromNode(nodeOf(old.pod()), name);
         }
-        byNode.computeIfAbsent(nodeOf(pod), n -> new HashMap<>()).put(name, pod);
+        byNode.computeIfAbsent(nodeOf(pod), n -> new HashMap<>()).put(name, now);
         gone.remove(nodeOf(pod));
         dirty = true;
     }
@@ -63,10 +72,8 @@ final class NodePods {
     /** A pod was deleted; its node stays listed as gone unless another pod still serves it. */
     synchronized void delete(Pod pod) {
         String name = pod.getMetadata().getName();
-        Pod last = byPod.remove(name);
-        if (last == null) {
-            last = pod;
-        }
+        Seen known = byPod.remove(name);
+        Pod last = known == null ? pod : known.pod();
         String node = nodeOf(last);
         if (removeFromNode(node, name)) {
             DiscoveredNode was = entry(node, last);
@@ -83,7 +90,7 @@ final class NodePods {
         dirty |= gone.values().removeIf(n -> !now.isBefore(n.goneAt().plus(goneRetention)));
         if (dirty) {
             TreeMap<String, DiscoveredNode> all = new TreeMap<>(gone);
-            byNode.forEach((node, pods) -> all.put(node, entry(node, pods.values().stream().min(BEST).orElseThrow())));
+            byNode.forEach((node, pods) -> all.put(node, entry(node, pods.values().stream().min(BEST).orElseThrow().pod())));
             snapshot = List.copyOf(all.values());
             dirty = false;
         }
@@ -93,8 +100,8 @@ final class NodePods {
     /** Names of the DaemonSets that own the pods now known. */
     synchronized Set<String> daemonSets() {
         Set<String> names = new TreeSet<>();
-        for (Pod p : byPod.values()) {
-            for (OwnerReference o : nullSafe(p.getMetadata().getOwnerReferences())) {
+        for (Seen s : byPod.values()) {
+            for (OwnerReference o : nullSafe(s.pod().getMetadata().getOwnerReferences())) {
                 if ("DaemonSet".equals(o.getKind()) && o.getName() != null) {
                     names.add(o.getName());
                 }
@@ -105,7 +112,7 @@ final class NodePods {
 
     /** Removes a pod from its node's group; true when that left the node without pods. */
     private boolean removeFromNode(String node, String podName) {
-        Map<String, Pod> pods = byNode.get(node);
+        Map<String, Seen> pods = byNode.get(node);
         if (pods == null || pods.remove(podName) == null) {
             return false;
         }

@@ -74,10 +74,16 @@ public final class KubernetesPodDirectory implements PodDirectory {
             LOG.log(Level.WARNING, "pod directory informer: " + t);
             return !ExceptionHandler.isDeserializationException(t);
         });
+        SharedIndexInformer<Pod> started = informer;
         informer.start().exceptionally(t -> {
-            LOG.log(Level.WARNING, "pod directory informer did not start", t);
+            LOG.log(started.isRunning() ? Level.WARNING : Level.FINE, "pod directory informer did not start", t);
             return null;
         });
+    }
+
+    /** Whether the informer has listed and is watching: changes from now on reach lookups. */
+    synchronized boolean watching() {
+        return informer != null && informer.isWatching();
     }
 
     @Override
