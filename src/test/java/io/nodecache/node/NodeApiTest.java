@@ -146,6 +146,29 @@ class NodeApiTest {
     }
 
     @Test
+    void chainsAreNumberedAndAfterGivesOnlyTheNewOnes() throws Exception {
+        // A pod in "default" looking up www.example the way glibc does with ndots:5.
+        for (String suffix : new String[] {"default.svc.cluster.local.", "svc.cluster.local.", "cluster.local.", ""}) {
+            dig("www.example." + suffix, Type.A);
+        }
+        assertTrue(waitFor(() -> body(send("GET", "/api/v1/chains", null)).size() >= 1), "a chain");
+        JsonNode first = body(send("GET", "/api/v1/chains", null)).get(0);
+        long seq = first.get("seq").asLong();
+        assertTrue(seq >= 0);
+        assertEquals("www.example", first.get("baseName").asString(), "the chain's own fields beside seq");
+        assertEquals(0, body(send("GET", "/api/v1/chains?after=" + seq, null)).size(), "nothing newer yet");
+
+        for (String suffix : new String[] {"default.svc.cluster.local.", "svc.cluster.local.", "cluster.local.", ""}) {
+            dig("api.example." + suffix, Type.A);
+        }
+        assertTrue(waitFor(() -> body(send("GET", "/api/v1/chains?after=" + seq, null)).size() == 1), "one new");
+        JsonNode next = body(send("GET", "/api/v1/chains?after=" + seq, null)).get(0);
+        assertEquals(seq + 1, next.get("seq").asLong());
+        assertEquals("api.example", next.get("baseName").asString());
+        assertEquals(400, send("GET", "/api/v1/chains?since=yesterday", null).statusCode());
+    }
+
+    @Test
     void badInputGetsProblemDetails() throws Exception {
         HttpResponse<String> r = send("GET", "/api/v1/queries?qtype=BOGUS", null);
         assertEquals(400, r.statusCode());

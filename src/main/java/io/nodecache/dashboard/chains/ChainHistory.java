@@ -17,15 +17,22 @@ import java.util.Set;
 /**
  * The cluster's search-domain chains for the last hour, by pod and by name: what the pod ranking, a pod's page and
  * the top wasted names read. Counts are kept in one-minute buckets (exact over any window); the chains themselves
- * only the newest {@link #CHAINS_PER_OWNER} per pod, as JSON text, so 10 000 chatty pods stay within megabytes.
+ * only the newest {@link #CHAINS_PER_OWNER} per pod, as JSON text, and at most {@link #MAX_STORED_CHARS} of it in
+ * all (the oldest go first), so the history's memory is bounded whatever the cluster does: the scale benchmark's
+ * 10 000 chatty pods would otherwise keep 300 MB of chain text.
  */
 public final class ChainHistory {
 
     public static final Duration RETENTION = Duration.ofHours(1);
     static final int CHAINS_PER_OWNER = 20;
-    static final int NAMES_PER_OWNER = 100;
+    static final int NAMES_PER_OWNER = 20;
     static final int MAX_NAMES = 10_000;
-    static final int MAX_OWNERS_PER_NAME = 1_000;
+    /** Pods counted per name: the page says "100+" beyond. */
+    static final int MAX_OWNERS_PER_NAME = 100;
+    /** Chain text kept in all (about 1.5 KB a chain: some 10 000 chains). */
+    static final long MAX_STORED_CHARS = 16L << 20;
+    /** Chains referenced in the eviction order, kept or already dropped by their pod's own cap. */
+    static final int MAX_STORED_CHAINS = 4 * 10_000;
 
     /** One pod's (or unattributed IP's) chains. */
     static final class Owner {
@@ -48,7 +55,8 @@ public final class ChainHistory {
     static final class NameCost {
         final String name;
         final Tally tally = new Tally();
-        final Set<String> owners = new LinkedHashSet<>();
+        /** Which pods asked it; only for the cluster-wide names (a pod's own names need no such set). */
+        Set<String> owners;
         String answeredAs;
         String answeredKind;
         Instant lastSeen = Instant.EPOCH;
@@ -62,6 +70,9 @@ public final class ChainHistory {
     private final Map<String, Owner> owners = new HashMap<>();
     private final Map<String, NameCost> names = new HashMap<>();
     private final Tally cluster = new Tally();
+    /** Kept chains, oldest first, with their pod: what goes when the budget is spent. */
+    private final ArrayDeque<Object[]> stored = new ArrayDeque<>();
+    private long storedChars;
 
     public ChainHistory(Clock clock) {
         this.clock = clock;
@@ -76,8 +87,17 @@ public final class ChainHistory {
         o.ips.add(c.ip());
         o.chainsByNode.merge(c.node(), 1L, Long::sum);
         o.recent.addFirst(c);
+        storedChars += c.json().length();
+        stored.addLast(new Object[] {o, c});
         while (o.recent.size() > CHAINS_PER_OWNER) {
-            o.recent.pollLast();
+            storedChars -= o.recent.pollLast().json().length();
+        }
+        while (storedChars > MAX_STORED_CHARS || stored.size() > MAX_STORED_CHAINS) {
+            Object[] oldest = stored.pollFirst();
+            ClusterChain gone = (ClusterChain) oldest[1];
+            if (((Owner) oldest[0]).recent.remove(gone)) {
+                storedChars -= gone.json().length();
+            }
         }
         if (c.start().isAfter(o.lastSeen)) {
             o.lastSeen = c.start();
@@ -92,6 +112,9 @@ public final class ChainHistory {
         }
         NameCost n = cost(names, c);
         n.tally.add(c.start(), c.wasted(), c.wastedNanos(), c.allFailed());
+        if (n.owners == null) {
+            n.owners = new LinkedHashSet<>();
+        }
         if (n.owners.size() < MAX_OWNERS_PER_NAME) {
             n.owners.add(o.key);
         }
@@ -120,7 +143,13 @@ public final class ChainHistory {
         cluster.expire(cutoff);
         owners.values().removeIf(o -> {
             o.names.values().removeIf(n -> n.tally.expire(cutoff));
-            o.recent.removeIf(c -> c.start().isBefore(cutoff));
+            o.recent.removeIf(c -> {
+                boolean old = c.start().isBefore(cutoff);
+                if (old) {
+                    storedChars -= c.json().length();
+                }
+                return old;
+            });
             return o.tally.expire(cutoff);
         });
         names.values().removeIf(n -> n.tally.expire(cutoff));
@@ -225,12 +254,17 @@ public final class ChainHistory {
         for (NameCost n : map.values()) {
             Tally.Sum s = n.tally.since(since);
             if (s.chains() > 0) {
-                rows.add(new NameRow(n.name, s.chains(), s.wasted(), Math.max(1, n.owners.size()), n.answeredAs,
-                        n.answeredKind));
+                rows.add(new NameRow(n.name, s.chains(), s.wasted(), n.owners == null ? 1 : n.owners.size(),
+                        n.answeredAs, n.answeredKind));
             }
         }
         rows.sort(Comparator.comparingLong(NameRow::wastedQueries).reversed().thenComparing(NameRow::name));
         return rows.size() > limit ? List.copyOf(rows.subList(0, limit)) : rows;
+    }
+
+    /** Chain text kept now, in characters (bounded by {@link #MAX_STORED_CHARS}). */
+    public synchronized long storedChars() {
+        return storedChars;
     }
 
     /** Pods and IPs with chains in the last hour. */

@@ -102,4 +102,22 @@ class ChainHistoryTest {
         assertNull(inClusterOnly.ndots(), "a lower ndots would not help a name answered inside the cluster");
         assertEquals(List.of("kubernetes.default.svc.cluster.local."), inClusterOnly.fqdns());
     }
+
+    @Test
+    void theChainTextKeptIsBoundedWhateverTheClusterDoesAndCountsStayExact() {
+        String text = "x".repeat(1500);
+        int pods = 30_000;
+        for (int i = 0; i < pods; i++) {
+            PodRef p = new PodRef("ns", "pod-" + i, "node-a", false);
+            history.add(new ClusterChain("node-a", "10.1." + (i / 250) + "." + (i % 250), p, "ns",
+                    t0.minusSeconds(i % 600), 3, 1000, false, "www.example", "www.example.", "AS_GIVEN", text));
+        }
+        assertTrue(history.storedChars() <= ChainHistory.MAX_STORED_CHARS, "kept " + history.storedChars());
+        assertTrue(history.storedChars() > ChainHistory.MAX_STORED_CHARS / 2, "and uses its budget");
+        // The oldest pods' chains went, the newest are kept; every pod's counts stay.
+        assertTrue(history.pod("ns/pod-0", Duration.ofHours(1), 5).orElseThrow().chains().isEmpty());
+        assertEquals(1, history.pod("ns/pod-" + (pods - 1), Duration.ofHours(1), 5).orElseThrow().chains().size());
+        assertEquals(3, history.pod("ns/pod-0", Duration.ofHours(1), 5).orElseThrow().row().wastedQueries());
+        assertEquals(3L * pods, history.total(Duration.ofHours(1)).wasted());
+    }
 }
