@@ -9,8 +9,10 @@ const error = document.getElementById('header-error');
 
 onOverview((o) => {
   const c = o.coverage;
-  coverage.textContent = `${c.reporting}/${c.listed} nodes`;
-  coverage.className = `badge ${c.reporting === c.listed && c.listed > 0 ? 'ok' : 'bad'}`;
+  // "47/50 nodes": nodes answering out of the nodes there should be (the DaemonSet's desired count, when known).
+  const wanted = c.desired !== null && c.desired !== undefined ? c.desired : c.listed;
+  coverage.textContent = `${c.reporting}/${wanted} nodes`;
+  coverage.className = `badge ${c.reporting === wanted && wanted > 0 ? 'ok' : 'bad'}`;
   coverage.title = `${c.reporting} of ${c.listed} listed nodes answered the last refresh`
     + (c.desired !== null && c.desired !== undefined ? `; the DaemonSet wants ${c.desired}` : '')
     + ` (${o.discovery} discovery, ${o.transport} transport)`;

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Reaches a node's API through the Kubernetes API server's pod proxy
  * ({@code /api/v1/namespaces/NS/pods/POD:PORT/proxy/PATH}) on fabric8's own HTTP client, whose interceptors add the
  * caller's credentials (the kubeconfig's or the service account's bearer token). The dashboard then needs only
- * {@code pods/proxy get, create, update} in the node namespace, no route to the pod network.
+ * {@code pods/proxy} get and update (PUT) in the node namespace, no route to the pod network.
  *
  * <p>The API server strips the caller's {@code Authorization} before it calls the pod, so a node never sees the
  * dashboard's token. fabric8 retries 429 and 5xx answers with backoff per the client's {@code Config}

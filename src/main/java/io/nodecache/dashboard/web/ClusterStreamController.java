@@ -32,7 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Every viewer is written by its own task, so one slow browser never delays the others or the refresh.
  */
 @RestController
-class ClusterStreamController {
+class ClusterStreamController implements org.springframework.context.SmartLifecycle {
 
     static final int VIEWER_BUFFER = 2_000;
     static final int MAX_STREAMED_NODES = 100;
@@ -41,6 +41,10 @@ class ClusterStreamController {
 
     private final ClusterMonitor monitor;
     private final Map<SseEmitter, Viewer> overviewViewers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService keepAlive;
+    /** Every open stream, ended first when the context stops, so the web server's graceful shutdown need not wait. */
+    private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "nodecache-dashboard-sse");
         t.setDaemon(true);
@@ -50,7 +54,7 @@ class ClusterStreamController {
     ClusterStreamController(ClusterMonitor monitor) {
         this.monitor = monitor;
         monitor.onRefresh(view -> overviewViewers.forEach((emitter, v) -> v.offer(view)));
-        java.util.concurrent.ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
+        keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nodecache-dashboard-keepalive");
             t.setDaemon(true);
             return t;
@@ -59,12 +63,39 @@ class ClusterStreamController {
                 KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every stream before the web server's graceful shutdown (a later phase) starts waiting for requests: an
+     * event stream never ends by itself, and would hold the shutdown for its whole timeout.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        open.forEach(SseEmitter::complete);
+        open.clear();
+        keepAlive.shutdownNow();
+        writers.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
     @GetMapping(path = "/api/v1/cluster/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events() {
         SseEmitter emitter = new SseEmitter(0L);
         Viewer v = new Viewer(emitter);
         overviewViewers.put(emitter, v);
-        Runnable gone = () -> overviewViewers.remove(emitter);
+        open.add(emitter);
+        Runnable gone = () -> {
+            overviewViewers.remove(emitter);
+            open.remove(emitter);
+        };
         emitter.onCompletion(gone);
         emitter.onTimeout(gone);
         emitter.onError(e -> gone.run());
@@ -141,8 +172,10 @@ class ClusterStreamController {
                 query.isEmpty() ? "" : "?" + query, namespace, pod, VIEWER_BUFFER, Duration.ofSeconds(5));
         SseEmitter emitter = new SseEmitter(0L);
         AtomicBoolean done = new AtomicBoolean();
+        open.add(emitter);
         Runnable gone = () -> {
             done.set(true);
+            open.remove(emitter);
             merged.close();
         };
         emitter.onCompletion(gone);

@@ -36,7 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * switch made there goes through the dashboard's toggle and its audit line like one made on the card.
  */
 @RestController
-class NodeConsoleProxyController {
+class NodeConsoleProxyController implements org.springframework.context.SmartLifecycle {
 
     private static final String PREFIX = "/nodes/";
     private static final Duration STREAM_CONNECT = Duration.ofSeconds(5);
@@ -55,6 +55,27 @@ class NodeConsoleProxyController {
         this.monitor = monitor;
         this.toggle = toggle;
         this.timeout = props.timeout().multipliedBy(2);
+    }
+
+    private final java.util.Set<NodeTransport.StreamResponse> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Closes the passed-through streams before the web server's graceful shutdown would wait for them. */
+    @Override
+    public void stop() {
+        running = false;
+        open.forEach(NodeTransport.StreamResponse::close);
+        pumps.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     @GetMapping("/nodes/{name}")
@@ -123,12 +144,14 @@ class NodeConsoleProxyController {
         pumps.execute(() -> {
             try (NodeTransport.StreamResponse r = monitor.transport().stream(node.target(), pathAndQuery,
                     STREAM_CONNECT).get(STREAM_CONNECT.toMillis() + 500, TimeUnit.MILLISECONDS)) {
+                open.add(r);
                 InputStream in = r.body();
                 byte[] buf = new byte[8192];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     emitter.send(Arrays.copyOf(buf, n), MediaType.APPLICATION_OCTET_STREAM);
                 }
+                open.remove(r);
                 emitter.complete();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
