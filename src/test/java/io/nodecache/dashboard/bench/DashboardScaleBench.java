@@ -196,8 +196,9 @@ public final class DashboardScaleBench {
         rows.add(row("nodes (simulated, 127.0.0.1)", nodes, "one HttpServer each, " + a.getOrDefault("sim-threads", "4")
                 + " handler threads in all"));
         rows.add(row("pods in the directory", first.podsKnown, "of " + pods + " listed"));
-        rows.add(row("chains per node", SimulatedNodes.RING + " at start",
-                "over the past " + prefill.toMinutes() + " min, then " + chainsPerSecond + "/s"));
+        rows.add(row("chains per node", (prefill.isZero() ? 0 : SimulatedNodes.RING) + " at start",
+                (prefill.isZero() ? "" : "over the past " + prefill.toMinutes() + " min, ") + "then "
+                        + chainsPerSecond + "/s, " + SimulatedNodes.RING + " kept"));
         rows.add(row("first refresh ms", first.refreshMillis, "cold: after=-1&limit=20, at most " + (nodes * 20)
                 + " chains; " + first.reporting + "/" + first.listed + " reporting"));
         rows.add(row("refresh p50 / max ms", ms[ms.length / 2] + " / " + ms[ms.length - 1],
