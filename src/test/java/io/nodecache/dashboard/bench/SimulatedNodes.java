@@ -29,9 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Many fake nodes in one process, for the dashboard scale benchmark: one JDK {@link HttpServer} per node on
  * 127.0.0.1 (its own port), all sharing one small handler pool, answering {@code GET /api/v1/node},
- * {@code /api/v1/stats} and {@code /api/v1/chains} (with {@code since} and {@code limit}) with JSON shaped like a real
- * node's (field for field from a running node, {@code docs/node-api.md}), with figures that drift on every call and a
- * few new search-domain chains per second from the pods placed on that node.
+ * {@code /api/v1/stats} and {@code /api/v1/chains} (with {@code after}, {@code since} and {@code limit}) with JSON shaped
+ * like a real node's (field for field from a running node, {@code docs/node-api.md}), with figures that drift on every
+ * call and a few new search-domain chains per second from the pods placed on that node.
+ *
+ * <p>Chains are numbered as a real node numbers them ({@code ChainAggregates#numbered}): {@code seq} is the n-th chain
+ * the node completed since it started, from 0; the node keeps the latest {@value #RING}, so the oldest kept is
+ * {@code recorded - 256}; {@code after=N} returns only those numbered above N, newest first, at most {@code limit}
+ * (the newest {@code limit} of them), and {@code since} then drops those that started at or before it.
  *
  * <p>A node can be told to <em>hang</em>: its server still accepts the connection and reads the request, and never
  * answers (the exchange is left open), which is what a wedged JVM or a stopped container looks like from outside.
@@ -59,6 +64,8 @@ public final class SimulatedNodes implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong chainsMade = new AtomicLong();
     private final AtomicLong hangs = new AtomicLong();
+    private final AtomicLong chainsServed = new AtomicLong();
+    private final AtomicLong chainsSkipped = new AtomicLong();
     private final Object spanLock = new Object();
     private long spanFirstNanos;
     private long spanLastNanos;
@@ -153,6 +160,20 @@ public final class SimulatedNodes implements AutoCloseable {
         return hangs.get();
     }
 
+    /** Chains sent in answers to {@code /api/v1/chains}, all nodes. */
+    public long chainsServed() {
+        return chainsServed.get();
+    }
+
+    /**
+     * Chains skipped in answers to {@code after=N} (N &ge; 0): numbered above N but no longer kept, or beyond the
+     * {@code limit}: what a reader that moves its cursor to the newest it got has missed, counted from the answers
+     * sent (an answer the dashboard gave up on before it arrived counts here, and is asked again).
+     */
+    public long chainsSkipped() {
+        return chainsSkipped.get();
+    }
+
     /**
      * When the first request after the last call to this method arrived and the last answer was sent
      * ({@link System#nanoTime()}; 0 when none): the fan-out as the nodes saw it (hung requests end nothing). Resets it.
@@ -195,9 +216,12 @@ public final class SimulatedNodes implements AutoCloseable {
                 case "/api/v1/node" -> body = n.summary();
                 case "/api/v1/stats" -> body = n.stats();
                 case "/api/v1/chains" -> {
+                    // As NodeApiController#chains: limit clamped to 1..1000, after defaults to -1, since optional.
                     int limit = q.containsKey("limit") ? Integer.parseInt(q.get("limit")) : 100;
-                    Instant since = q.containsKey("since") ? Instant.parse(q.get("since")) : null;
-                    body = n.chains(Math.max(1, Math.min(limit, RING)), since);
+                    long after = q.containsKey("after") ? Long.parseLong(q.get("after")) : -1;
+                    String sinceRaw = q.get("since");
+                    Instant since = sinceRaw == null || sinceRaw.isBlank() ? null : Instant.parse(sinceRaw);
+                    body = n.chains(Math.max(1, Math.min(limit, 1000)), after, since);
                 }
                 default -> {
                     status = 404;
@@ -242,6 +266,8 @@ public final class SimulatedNodes implements AutoCloseable {
         final Instant startedAt;
         final String hostIp;
         final ArrayDeque<Chain> ring = new ArrayDeque<>();
+        /** Chains completed since the node started: the next one's {@code seq}. */
+        long recorded;
         volatile boolean hung;
         int port;
         double qps;
@@ -265,6 +291,10 @@ public final class SimulatedNodes implements AutoCloseable {
                 return;
             }
             long span = window.toNanos();
+            // The node has been up since startedAt, completing chains all along: the ring it starts with holds the
+            // latest 256 of them, not chains 0..255.
+            long uptimeSeconds = Duration.between(startedAt, now).toSeconds();
+            recorded = Math.max(0, (long) (uptimeSeconds * chainsPerSecond) - RING);
             List<Instant> starts = new ArrayList<>();
             for (int i = 0; i < RING; i++) {
                 starts.add(now.minusNanos((long) (random.nextDouble() * span)));
@@ -277,7 +307,8 @@ public final class SimulatedNodes implements AutoCloseable {
         }
 
         private void add(Instant start) {
-            ring.addFirst(new Chain(start, chainJson(start)));
+            long seq = recorded++;
+            ring.addFirst(new Chain(seq, start, "{\"seq\":" + seq + "," + chainJson(start).substring(1)));
             if (ring.size() > RING) {
                 ring.pollLast();
             }
@@ -378,16 +409,31 @@ public final class SimulatedNodes implements AutoCloseable {
                     .append(",\"p99Ms\":").append(p50 * 12).append('}');
         }
 
-        /** Newest first; with {@code since}, only chains that started after it. */
-        synchronized String chains(int limit, Instant since) {
+        /**
+         * Newest first, as {@code ChainAggregates#numbered} then {@code NodeApiController#chains}: the chains numbered
+         * from {@code max(oldest kept, after + 1, recorded - limit)} to the newest; with {@code since}, of those only
+         * the ones that started after it.
+         */
+        synchronized String chains(int limit, long after, Instant since) {
             advance();
-            StringBuilder b = new StringBuilder(limit * 1500).append('[');
+            long oldestKept = Math.max(0, recorded - RING);
+            long from = Math.max(oldestKept, Math.max(after + 1, recorded - limit));
+            StringBuilder b = new StringBuilder((int) Math.max(0, recorded - from) * 1500 + 2).append('[');
             int n = 0;
-            for (Chain c : ring) {
-                if (n == limit || (since != null && !c.start.isAfter(since))) {
+            long oldestSent = -1;
+            for (Chain c : ring) { // newest first: seq recorded - 1 downwards
+                if (c.seq < from) {
                     break;
                 }
+                if (since != null && !c.start.isAfter(since)) {
+                    continue;
+                }
                 b.append(n++ == 0 ? "" : ",").append(c.json);
+                oldestSent = c.seq;
+            }
+            chainsServed.addAndGet(n);
+            if (after >= 0 && oldestSent > after + 1) {
+                chainsSkipped.addAndGet(oldestSent - after - 1);
             }
             return b.append(']').toString();
         }
@@ -442,7 +488,7 @@ public final class SimulatedNodes implements AutoCloseable {
         }
     }
 
-    private record Chain(Instant start, String json) {}
+    private record Chain(long seq, Instant start, String json) {}
 
     private static double ratio(long part, long whole) {
         return whole == 0 ? 0.0 : (double) part / whole;
