@@ -154,3 +154,37 @@ export function every(ms, fn) {
   tick();
   return () => { stopped = true; clearTimeout(timer); };
 }
+
+/**
+ * A live table's rows, newest first, added once per animation frame in one batch (one layout per frame, however
+ * many rows arrived) and capped at `max`. `add(row)` queues a row, `clear()` empties the table and the queue;
+ * `render(row)` makes its <tr>, `afterFlush()` runs after each batch (counters).
+ */
+export function liveRows(tbody, max, render, afterFlush) {
+  let pending = [];
+  let frameRequested = false;
+  function flush() {
+    frameRequested = false;
+    const fragment = document.createDocumentFragment();
+    // Newest first: the fragment is built newest to oldest and goes in on top.
+    for (let i = pending.length - 1; i >= 0; i--) fragment.append(render(pending[i]));
+    pending = [];
+    tbody.prepend(fragment);
+    while (tbody.rows.length > max) tbody.lastElementChild.remove();
+    afterFlush();
+  }
+  return {
+    add(row) {
+      pending.push(row);
+      if (pending.length > max) pending.splice(0, pending.length - max);
+      if (!frameRequested) {
+        frameRequested = true;
+        requestAnimationFrame(flush);
+      }
+    },
+    clear() {
+      tbody.replaceChildren();
+      pending = [];
+    },
+  };
+}

@@ -1,5 +1,5 @@
 // Live queries: the node's query stream (Server-Sent Events) in a bounded table, with filters and pause.
-import { apiBase, bus, publishLogging, getJson, query, el, showError, fmtClock, fmtMs, rcodeClass } from './api.js';
+import { apiBase, bus, publishLogging, getJson, query, el, showError, fmtClock, fmtMs, rcodeClass, liveRows } from './api.js';
 
 /** Rows kept in the table: a busy node sends thousands a second, and a longer table only slows the page. */
 const MAX_ROWS = 500;
@@ -10,6 +10,8 @@ const BACKFILL = 100;
 
 const form = document.getElementById('filters');
 const tbody = document.querySelector('#queries tbody');
+// render and updateCounters are function declarations below (hoisted).
+const rows = liveRows(tbody, MAX_ROWS, render, updateCounters);
 const status = document.getElementById('stream-status');
 const pauseButton = document.getElementById('pause');
 const buffered = document.getElementById('buffered');
@@ -24,8 +26,6 @@ let paused = false;
 let held = [];          // rows that arrived while paused
 let heldDropped = 0;
 let serverDropped = 0;
-let pending = [];       // rows waiting for the next animation frame
-let frameRequested = false;
 
 function filters() {
   const data = new FormData(form);
@@ -40,8 +40,7 @@ function filters() {
 function open() {
   if (source) source.close();
   const mine = ++generation;
-  tbody.replaceChildren();
-  pending = [];
+  rows.clear();
   held = [];
   heldDropped = 0;
   serverDropped = 0;
@@ -98,28 +97,7 @@ function accept(row) {
     updateCounters();
     return;
   }
-  enqueue(row);
-}
-
-// Rows are added once per animation frame in one batch: one layout per frame, however many rows arrived.
-function enqueue(row) {
-  pending.push(row);
-  if (pending.length > MAX_ROWS) pending.splice(0, pending.length - MAX_ROWS);
-  if (!frameRequested) {
-    frameRequested = true;
-    requestAnimationFrame(flush);
-  }
-}
-
-function flush() {
-  frameRequested = false;
-  const fragment = document.createDocumentFragment();
-  // Newest first: the fragment is built newest to oldest and goes in on top.
-  for (let i = pending.length - 1; i >= 0; i--) fragment.append(render(pending[i]));
-  pending = [];
-  tbody.prepend(fragment);
-  while (tbody.rows.length > MAX_ROWS) tbody.lastElementChild.remove();
-  updateCounters();
+  rows.add(row);
 }
 
 function render(q) {
@@ -150,7 +128,7 @@ pauseButton.addEventListener('click', () => {
   pauseButton.textContent = paused ? 'Resume' : 'Pause';
   pauseButton.setAttribute('aria-pressed', String(paused));
   if (!paused) {
-    held.forEach(enqueue);
+    held.forEach((row) => rows.add(row));
     held = [];
     heldDropped = 0;
   }

@@ -1,12 +1,14 @@
 // The merged live query stream of the chosen nodes, with the node filters sent on and namespace/pod applied by
 // the dashboard. Rows flow only from nodes whose query logging is on.
-import { apiBase, getJson, query, el, showError, fmtClock, fmtMs, fmtTime, rcodeClass } from '../api.js';
+import { apiBase, getJson, query, el, showError, fmtClock, fmtMs, fmtTime, rcodeClass, liveRows } from '../api.js';
 import { href } from './live.js';
 
 const MAX_ROWS = 500;
 const form = document.getElementById('filters');
 const picks = document.getElementById('node-picks');
 const tbody = document.querySelector('#queries tbody');
+// render and updateCounters are function declarations below (hoisted).
+const rows = liveRows(tbody, MAX_ROWS, render, updateCounters);
 const status = document.getElementById('stream-status');
 const droppedOut = document.getElementById('dropped');
 const nodeStatus = document.getElementById('node-status');
@@ -18,8 +20,6 @@ let source = null;
 let paused = false;
 let held = 0;
 let dropped = 0;
-let pending = [];
-let frameRequested = false;
 const nodes = new Map();   // name -> last node event
 
 function params() {
@@ -33,8 +33,7 @@ function params() {
 function open() {
   if (source) source.close();
   // New nodes or filters: the rows shown were chosen by the old ones.
-  tbody.replaceChildren();
-  pending = [];
+  rows.clear();
   dropped = 0;
   nodes.clear();
   renderNodes();
@@ -53,7 +52,7 @@ function open() {
       updateCounters();
       return;
     }
-    enqueue(JSON.parse(e.data));
+    rows.add(JSON.parse(e.data));
   });
   stream.addEventListener('node', (e) => {
     const n = JSON.parse(e.data);
@@ -89,25 +88,6 @@ function renderNodes() {
       el('span', { class: l && l.enabled ? '' : 'muted' }, logging),
       n.error ? el('span', { class: 'error small' }, ` ${n.error}`) : null);
   }));
-}
-
-function enqueue(row) {
-  pending.push(row);
-  if (pending.length > MAX_ROWS) pending.splice(0, pending.length - MAX_ROWS);
-  if (!frameRequested) {
-    frameRequested = true;
-    requestAnimationFrame(flush);
-  }
-}
-
-function flush() {
-  frameRequested = false;
-  const fragment = document.createDocumentFragment();
-  for (let i = pending.length - 1; i >= 0; i--) fragment.append(render(pending[i]));
-  pending = [];
-  tbody.prepend(fragment);
-  while (tbody.rows.length > MAX_ROWS) tbody.lastElementChild.remove();
-  updateCounters();
 }
 
 function render(q) {

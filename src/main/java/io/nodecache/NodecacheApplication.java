@@ -19,6 +19,9 @@ public class NodecacheApplication {
      */
     public static void main(String[] args) {
         Roles roles = Roles.read(args, System.getenv(), System.getProperties());
+        if (roles.dashboard()) {
+            DashboardApplication.commonPoolOfAtLeastTwo();
+        }
         if (roles.dashboard() && !roles.node()) {
             DashboardApplication.run(args);
         } else if (roles.dashboard()) {

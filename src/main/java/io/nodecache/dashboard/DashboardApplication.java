@@ -19,6 +19,20 @@ public class DashboardApplication {
             // A node's readiness group includes its DNS; the dashboard's is Spring's own state only.
             "management.endpoint.health.group.readiness.include", "readinessState");
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * Gives the common pool at least two threads, unless someone chose: the JDK's HTTP client completes responses
+     * through it, and with one or two CPUs its parallelism is 1, below which {@code CompletableFuture} starts a new
+     * thread for every task — 1 500 thread starts per refresh of 500 nodes in the scale benchmark (JFR), 31 in a
+     * whole run with two. Must run before anything touches the pool: the launcher calls it first thing.
+     */
+    public static void commonPoolOfAtLeastTwo() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
+    }
+
     public static ConfigurableApplicationContext run(String... args) {
         return builder().run(args);
     }

@@ -5,27 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nodecache.NodecacheApplication;
 import io.nodecache.dashboard.chains.ChainHistory;
 import io.nodecache.dashboard.discovery.StaticDiscovery;
 import io.nodecache.dashboard.pods.StaticPodDirectory;
 import io.nodecache.dashboard.transport.DirectTransport;
 import io.nodecache.dns.authority.DemoZones;
+import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -58,15 +55,10 @@ class ClusterMonitorTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            Path corefile = Files.createTempFile("nodecache-monitor-", ".Corefile");
-            Files.writeString(corefile, ".:0 {\n    cache 30\n    bind 127.0.0.1\n    forward . 127.0.0.1:"
-                    + upstream.port() + "\n}\n");
-            ConfigurableApplicationContext node = new SpringApplicationBuilder(NodecacheApplication.class).run(
-                    "--server.port=0", "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false",
-                    "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(), "--nodecache.demo.enabled=false",
-                    "--NODE_NAME=real-node");
-            int web = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
-            int dns = node.getBean(io.nodecache.dns.runtime.NodeRuntime.class).addresses().get(0).getPort();
+            TestNode testNode = TestNode.start(upstream, List.of("cache 30"), List.of("--NODE_NAME=real-node"));
+            ConfigurableApplicationContext node = testNode.context();
+            int web = testNode.webPort();
+            int dns = testNode.dnsPort();
             ask(dns, "kubernetes.default.svc.cluster.local.");
             ask(dns, "kubernetes.default.svc.cluster.local.");
 
@@ -109,8 +101,7 @@ class ClusterMonitorTest {
                 assertEquals(0, after.totals().queries(), "stale figures are not counted");
             } finally {
                 monitor.close();
-                node.close();
-                Files.deleteIfExists(corefile);
+                testNode.close();
             }
         } finally {
             for (Socket s : held) {

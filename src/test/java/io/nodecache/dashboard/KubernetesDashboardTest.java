@@ -9,20 +9,17 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.nodecache.NodecacheApplication;
 import io.nodecache.dns.authority.DemoZones;
+import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,13 +39,8 @@ class KubernetesDashboardTest {
     @Test
     void findsTheNodePodThroughTheApiAndReadsItsNode() throws Exception {
         try (TestUpstream upstream = TestUpstream.builder().withZones(DemoZones.all()).start()) {
-            Path corefile = Files.createTempFile("nodecache-k8s-dash-", ".Corefile");
-            Files.writeString(corefile, ".:0 {\n    cache 30\n    bind 127.0.0.1\n    forward . 127.0.0.1:"
-                    + upstream.port() + "\n}\n");
-            ConfigurableApplicationContext node = new SpringApplicationBuilder(NodecacheApplication.class).run(
-                    "--server.port=0", "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false",
-                    "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(), "--nodecache.demo.enabled=false");
-            int nodePort = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
+            TestNode node = TestNode.start(upstream, "cache 30");
+            int nodePort = node.webPort();
             DaemonSet ds = client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder()
                     .withNewMetadata().withName("node-local-dns").withNamespace("kube-system").endMetadata()
                     .withNewSpec().withNewSelector().withMatchLabels(Map.of("k8s-app", "node-local-dns"))
@@ -93,7 +85,6 @@ class KubernetesDashboardTest {
                     dashboard.close();
                 }
                 node.close();
-                Files.deleteIfExists(corefile);
             }
         }
     }

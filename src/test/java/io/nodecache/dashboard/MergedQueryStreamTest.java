@@ -3,22 +3,18 @@ package io.nodecache.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nodecache.NodecacheApplication;
 import io.nodecache.dashboard.discovery.DiscoveredNode;
 import io.nodecache.dashboard.pods.StaticPodDirectory;
 import io.nodecache.dashboard.transport.DirectTransport;
 import io.nodecache.dashboard.transport.NodeTarget;
+import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -35,17 +31,11 @@ class MergedQueryStreamTest {
     void aSlowViewerDropsRowsWithACountAndTheOtherViewerGetsThemAll() throws Exception {
         try (TestUpstream upstream = TestUpstream.builder().withRecord("svc.test.", Type.A, 300, "192.0.2.1")
                 .start()) {
-            Path corefile = Files.createTempFile("nodecache-merged-", ".Corefile");
-            Files.writeString(corefile, ".:0 {\n    bind 127.0.0.1\n    log\n    forward . 127.0.0.1:"
-                    + upstream.port() + "\n}\n");
-            ConfigurableApplicationContext node = new SpringApplicationBuilder(NodecacheApplication.class).run(
-                    "--server.port=0", "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false",
-                    "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(), "--nodecache.demo.enabled=false");
+            TestNode node = TestNode.start(upstream, "log");
             DirectTransport transport = new DirectTransport(Duration.ofSeconds(2));
-            int web = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
-            int dns = node.getBean(io.nodecache.dns.runtime.NodeRuntime.class).addresses().get(0).getPort();
-            DiscoveredNode target = new DiscoveredNode("n1",
-                    NodeTarget.direct("n1", URI.create("http://127.0.0.1:" + web)), null, true, null);
+            int dns = node.dnsPort();
+            DiscoveredNode target = new DiscoveredNode("n1", NodeTarget.direct("n1", URI.create(node.url())), null,
+                    true, null);
             StaticPodDirectory pods = StaticPodDirectory.parse("default/tester=127.0.0.1@n1");
             try (MergedQueryStream slow = new MergedQueryStream(transport, pods, "", null, null, 5,
                     Duration.ofSeconds(5));
@@ -79,7 +69,6 @@ class MergedQueryStreamTest {
             } finally {
                 transport.close();
                 node.close();
-                Files.deleteIfExists(corefile);
             }
         }
     }

@@ -3,24 +3,21 @@ package io.nodecache.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nodecache.NodecacheApplication;
 import io.nodecache.dashboard.transport.ServerSentEvents;
 import io.nodecache.node.browser.StdoutTee;
+import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -31,8 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class NodeConsoleProxyTest {
 
     static TestUpstream upstream;
-    static Path corefile;
-    static ConfigurableApplicationContext node;
+    static TestNode node;
     static ConfigurableApplicationContext dashboard;
     static int nodePort;
     static int web;
@@ -42,12 +38,8 @@ class NodeConsoleProxyTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = TestUpstream.builder().start();
-        corefile = Files.createTempFile("nodecache-console-proxy-", ".Corefile");
-        Files.writeString(corefile, ".:0 {\n    bind 127.0.0.1\n    forward . 127.0.0.1:" + upstream.port() + "\n}\n");
-        node = new SpringApplicationBuilder(NodecacheApplication.class).run("--server.port=0",
-                "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false",
-                "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(), "--nodecache.demo.enabled=false");
-        nodePort = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
+        node = TestNode.start(upstream);
+        nodePort = node.webPort();
         stdout = StdoutTee.install();
         dashboard = DashboardApplication.run("--server.port=0", "--nodecache.dashboard.discovery=static",
                 "--nodecache.dashboard.nodes=n1=http://127.0.0.1:" + nodePort);
@@ -60,7 +52,6 @@ class NodeConsoleProxyTest {
         dashboard.close();
         node.close();
         upstream.close();
-        Files.deleteIfExists(corefile);
     }
 
     @Test

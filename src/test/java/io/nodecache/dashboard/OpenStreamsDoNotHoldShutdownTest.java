@@ -3,18 +3,15 @@ package io.nodecache.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nodecache.NodecacheApplication;
+import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -30,13 +27,9 @@ class OpenStreamsDoNotHoldShutdownTest {
     @Test
     void dashboardAndNodeStopPromptlyWithStreamsOpen() throws Exception {
         try (TestUpstream upstream = TestUpstream.builder().start()) {
-            Path corefile = Files.createTempFile("nodecache-shutdown-", ".Corefile");
-            Files.writeString(corefile, ".:0 {\n    bind 127.0.0.1\n    log\n    forward . 127.0.0.1:"
-                    + upstream.port() + "\n}\n");
-            ConfigurableApplicationContext node = new SpringApplicationBuilder(NodecacheApplication.class).run(
-                    "--server.port=0", "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false",
-                    "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(), "--nodecache.demo.enabled=false");
-            int nodePort = Integer.parseInt(node.getEnvironment().getProperty("local.server.port"));
+            TestNode testNode = TestNode.start(upstream, "log");
+            ConfigurableApplicationContext node = testNode.context();
+            int nodePort = testNode.webPort();
             ConfigurableApplicationContext dashboard = DashboardApplication.run("--server.port=0",
                     "--nodecache.dashboard.discovery=static",
                     "--nodecache.dashboard.nodes=n1=http://127.0.0.1:" + nodePort,
@@ -70,8 +63,7 @@ class OpenStreamsDoNotHoldShutdownTest {
                 assertEquals(-1, drain(direct), "the node ended its stream");
             } finally {
                 dashboard.close();
-                node.close();
-                Files.deleteIfExists(corefile);
+                testNode.close();
             }
         }
     }

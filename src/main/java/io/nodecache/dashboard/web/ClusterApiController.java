@@ -66,13 +66,7 @@ class ClusterApiController {
             throw new ApiProblem(HttpStatus.CONFLICT, "node '" + name + "' is gone (its pod was deleted)");
         }
         LoggingToggle.Outcome o = toggle.toggle(node, body.toString(), caller(request)).join();
-        if (o.ok()) {
-            return ResponseEntity.ok(o.logging());
-        }
-        ApiProblem p = new ApiProblem(o.status() == null ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
-                "node '" + name + "': " + o.error());
-        p.nodeStatus = o.status();
-        throw p;
+        return ApiProblem.toggled(name, o);
     }
 
     @PutMapping(path = "/logging", consumes = "application/json")

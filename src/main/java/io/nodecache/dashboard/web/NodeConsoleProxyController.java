@@ -108,13 +108,7 @@ class NodeConsoleProxyController implements org.springframework.context.SmartLif
             HttpServletRequest request) {
         LoggingToggle.Outcome o = toggle.toggle(node(name), body.toString(), request.getRemoteAddr()
                 + " (node console)").join();
-        if (o.ok()) {
-            return ResponseEntity.ok(o.logging());
-        }
-        ApiProblem p = new ApiProblem(o.status() == null ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
-                "node '" + name + "': " + o.error());
-        p.nodeStatus = o.status();
-        throw p;
+        return ApiProblem.toggled(name, o);
     }
 
     private NodeResponse forward(DiscoveredNode node, String method, String pathAndQuery, String body,
