@@ -173,11 +173,17 @@ class KubernetesDiscoveryTest extends NodeDiscoveryContract {
             return "kubernetes";
         }
 
+        /**
+         * Stops the informer, then the client: the mock server's shutdown (after this) waits for every connection,
+         * and a client left open with its watch and keep-alive connections made it time out ("Unable to close
+         * MockWebServer") on the first test of a JVM.
+         */
         @Override
         public void close() {
             if (discovery != null) {
                 discovery.close();
             }
+            client.close();
         }
     }
 
