@@ -81,6 +81,7 @@ class KubernetesDashboardTest {
                 await(web, c -> c.path("nodes").path(0).path("state").asString().equals("gone"));
             } finally {
                 props.keySet().forEach(System::clearProperty);
+                io.nodecache.testing.MockServerWatches.settleBeforeClose();
                 if (dashboard != null) {
                     dashboard.close();
                 }

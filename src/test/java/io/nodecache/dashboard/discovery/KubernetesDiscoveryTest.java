@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.nodecache.dashboard.transport.NodeTarget;
+import io.nodecache.testing.MockServerWatches;
 import io.nodecache.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -173,13 +173,10 @@ class KubernetesDiscoveryTest extends NodeDiscoveryContract {
             return "kubernetes";
         }
 
-        /**
-         * Stops the informer, then the client: the mock server's shutdown (after this) waits for every connection,
-         * and a client left open with its watch and keep-alive connections made it time out ("Unable to close
-         * MockWebServer") on the first test of a JVM.
-         */
+        /** Stops the informer, then the client, before the mock server's shutdown waits for their connections. */
         @Override
         public void close() {
+            MockServerWatches.settleBeforeClose();
             if (discovery != null) {
                 discovery.close();
             }
@@ -326,28 +323,6 @@ class KubernetesDiscoveryTest extends NodeDiscoveryContract {
         assertNull(n.target().pod());
     }
 
-    @Nested
-    @EnableKubernetesMockClient(crud = true)
-    class ThroughThePodProxy extends NodeDiscoveryContract {
-
-        KubernetesClient client;
-
-        @Override
-        Fixture newFixture() {
-            return new PodsFixture(client, true);
-        }
-
-        @Test
-        void targetsNameThePodNotItsIp() {
-            PodsFixture f = (PodsFixture) fixture();
-            String name = f.createPod("node-a", "10.244.1.2", true);
-            DiscoveredNode n = await("node-a", () -> node(f, "node-a"), Optional::isPresent).orElseThrow();
-            assertEquals(NodeTarget.pod("node-a", NS, name, PORT), n.target());
-            assertEquals(NS + "/" + name + ":8080", n.target().describe());
-            assertEquals(NS + "/" + name, n.pod());
-        }
-    }
-
     @Test
     void aSelectorOfSeveralTermsSelectsOnAllOfThem() {
         PodsFixture f = pods();
@@ -362,6 +337,7 @@ class KubernetesDiscoveryTest extends NodeDiscoveryContract {
             stable.start();
             List<DiscoveredNode> nodes = await("node-b", stable::nodes, n -> !n.isEmpty());
             assertEquals(List.of("node-b"), nodes.stream().map(DiscoveredNode::name).toList());
+            MockServerWatches.settleBeforeClose();
         }
     }
 

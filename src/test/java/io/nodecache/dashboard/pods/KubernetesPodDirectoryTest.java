@@ -43,6 +43,7 @@ class KubernetesPodDirectoryTest {
 
     @AfterEach
     void stop() {
+        io.nodecache.testing.MockServerWatches.settleBeforeClose();
         directory.close();
     }
 
