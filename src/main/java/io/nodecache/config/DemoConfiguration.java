@@ -30,7 +30,8 @@ class DemoConfiguration {
             @Override
             public void start() {
                 traffic.start();
-                System.out.println("[INFO] nodecache demo: " + traffic.pods().size() + " simulated pods from 127.0.1." + demo.first()
+                System.out.println("[INFO] nodecache demo: " + traffic.pods().size() + " simulated pods from 127.0.1."
+                        + demo.first()
                         + " send real lookups every " + demo.interval().toMillis() + " ms;"
                         + " off with --nodecache.demo.enabled=false");
             }

@@ -90,7 +90,8 @@ final class NodePods {
         dirty |= gone.values().removeIf(n -> !now.isBefore(n.goneAt().plus(goneRetention)));
         if (dirty) {
             TreeMap<String, DiscoveredNode> all = new TreeMap<>(gone);
-            byNode.forEach((node, pods) -> all.put(node, entry(node, pods.values().stream().min(BEST).orElseThrow().pod())));
+            byNode.forEach((node, pods) -> all.put(node,
+                    entry(node, pods.values().stream().min(BEST).orElseThrow().pod())));
             snapshot = List.copyOf(all.values());
             dirty = false;
         }

@@ -20,7 +20,8 @@ public final class StaticDiscovery implements NodeDiscovery {
 
     public StaticDiscovery(Map<String, URI> nodes) {
         List<DiscoveredNode> list = new ArrayList<>();
-        nodes.forEach((name, uri) -> list.add(new DiscoveredNode(name, NodeTarget.direct(name, uri), null, true, null)));
+        nodes.forEach((name, uri) -> list.add(
+                new DiscoveredNode(name, NodeTarget.direct(name, uri), null, true, null)));
         list.sort(Comparator.comparing(DiscoveredNode::name));
         this.nodes = List.copyOf(list);
     }

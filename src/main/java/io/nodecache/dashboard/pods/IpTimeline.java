@@ -73,7 +73,9 @@ final class IpTimeline {
         return live.get(key);
     }
 
-    /** Among {@code current} (live tenures for the IP) and the past ones, the pod that held {@code ip} at {@code at}. */
+    /**
+     * Among {@code current} (live tenures for the IP) and the past ones, the pod that held {@code ip} at {@code at}.
+     */
     synchronized Optional<PodRef> at(String ip, Instant at, Collection<Tenure> current, Instant now) {
         expire(now);
         Tenure best = null;
