@@ -35,16 +35,29 @@ public final class PodProxyTransport implements NodeTransport {
     @Override
     public CompletableFuture<NodeResponse> send(NodeTarget node, String method, String pathAndQuery, String jsonBody,
             Duration timeout) {
+        return send(node, method, pathAndQuery, jsonBody, timeout, java.util.Map.of());
+    }
+
+    /** With the node console's headers ({@code X-Forwarded-Prefix}, the browser's Accept), which the proxy passes. */
+    @Override
+    public CompletableFuture<NodeResponse> send(NodeTarget node, String method, String pathAndQuery, String jsonBody,
+            Duration timeout, java.util.Map<String, String> headers) {
         HttpClient http = client.getHttpClient();
         HttpRequest.Builder b = http.newHttpRequestBuilder().uri(proxyUri(node, pathAndQuery))
-                .header("Accept", "application/json").timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                .header("Accept", headers.getOrDefault("Accept", "application/json"))
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        headers.forEach((k, v) -> {
+            if (!k.equals("Accept")) {
+                b.header(k, v);
+            }
+        });
         if (jsonBody != null) {
             b.method(method, "application/json", jsonBody);
         } else if (!"GET".equals(method)) {
             b.method(method, null, null);
         }
         return http.sendAsync(b.build(), String.class)
-                .thenApply(r -> new NodeResponse(r.code(), r.body()))
+                .thenApply(r -> new NodeResponse(r.code(), r.body(), r.header("Content-Type")))
                 // The builder's timeout covers one attempt; this covers the client's retries too.
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

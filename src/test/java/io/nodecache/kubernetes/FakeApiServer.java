@@ -39,6 +39,10 @@ final class FakeApiServer implements AutoCloseable {
     });
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, URI> pods = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> NOT_FORWARDED = java.util.Set.of("authorization", "host", "connection",
+            "content-length", "expect", "upgrade", "keep-alive", "transfer-encoding", "te", "trailer",
+            "proxy-authorization", "proxy-connection");
+
     /** The Authorization header of each request forwarded to a pod (null: none), to check the stripping. */
     final List<String> forwardedAuthorization = new CopyOnWriteArrayList<>();
 
@@ -79,13 +83,13 @@ final class FakeApiServer implements AutoCloseable {
             HttpRequest.Builder b = HttpRequest.newBuilder(target)
                     .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
-            // Only what the pod needs: the caller's Authorization is the one header the API server never passes on.
-            for (String h : List.of("Accept", "Content-Type")) {
-                String v = ex.getRequestHeaders().getFirst(h);
-                if (v != null) {
-                    b.header(h, v);
+            // The caller's headers pass on, as the API server's proxy passes them, but for Authorization (which it
+            // strips after authenticating) and the hop-by-hop ones it sets itself.
+            ex.getRequestHeaders().forEach((h, values) -> {
+                if (!NOT_FORWARDED.contains(h.toLowerCase(java.util.Locale.ROOT))) {
+                    values.forEach(v -> b.header(h, v));
                 }
-            }
+            });
             HttpRequest forwarded = b.build();
             forwardedAuthorization.add(forwarded.headers().firstValue("Authorization").orElse(null));
             HttpResponse<InputStream> r;

@@ -128,6 +128,15 @@ class PodProxyTransportTest {
     }
 
     @Test
+    void theNodeConsoleWithItsPrefixPassesThroughTheProxy() throws Exception {
+        NodeResponse page = transport.send(NODE, "GET", "", null, TIMEOUT,
+                java.util.Map.of("X-Forwarded-Prefix", "/nodes/n1", "Accept", "text/html")).get(20, TimeUnit.SECONDS);
+        assertEquals(200, page.status(), page.body());
+        assertTrue(page.contentType().startsWith("text/html"), page.contentType());
+        assertTrue(page.body().contains("/nodes/n1/frontend/js/header.js"), "links under the dashboard's prefix");
+    }
+
+    @Test
     void aQueryStringAndTheNodesOwnErrorsPassThrough() throws Exception {
         NodeResponse stats = transport.send(NODE, "GET", "api/v1/stats?window=1m", null, TIMEOUT)
                 .get(20, TimeUnit.SECONDS);
