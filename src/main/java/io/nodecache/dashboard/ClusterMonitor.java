@@ -198,6 +198,10 @@ public final class ClusterMonitor implements AutoCloseable {
         if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }
+        if (cause instanceof java.net.ConnectException) {
+            // The JDK's client gives no message here: say what it means.
+            return "connection refused: nothing answers at that address";
+        }
         if (cause instanceof tools.jackson.core.JacksonException) {
             return "unreadable answer: " + abbreviate(String.valueOf(cause.getMessage()));
         }
