@@ -38,6 +38,8 @@ public class DashboardApplication {
     }
 
     public static SpringApplicationBuilder builder() {
-        return new SpringApplicationBuilder(DashboardApplication.class).properties(DEFAULTS);
+        // main(): its start-up log names the dashboard, not the launcher whose main() started it.
+        return new SpringApplicationBuilder(DashboardApplication.class).main(DashboardApplication.class)
+                .properties(DEFAULTS);
     }
 }
