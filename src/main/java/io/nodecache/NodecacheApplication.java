@@ -1,6 +1,7 @@
 package io.nodecache;
 
 import io.nodecache.config.DnsBootstrap;
+import io.nodecache.config.NetworkTeardown;
 import io.nodecache.dashboard.DashboardApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -19,6 +20,9 @@ public class NodecacheApplication {
      */
     public static void main(String[] args) {
         Roles roles = Roles.read(args, System.getenv(), System.getProperties());
+        if (roles.teardownOnly()) {
+            System.exit(NetworkTeardown.run(args, System.out));
+        }
         if (roles.dashboard()) {
             DashboardApplication.commonPoolOfAtLeastTwo();
         }

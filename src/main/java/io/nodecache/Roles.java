@@ -16,9 +16,11 @@ import java.util.Properties;
  * @param demoNodes     nodes the embedded default starts ({@code nodecache.demo.nodes}, default 2)
  * @param demoPods      demo pods in all ({@code nodecache.demo.pods}, default 6)
  * @param firstNodePort the first node's web port beside a dashboard ({@code nodecache.node.port}, default 8181)
+ * @param teardownOnly  only remove the host networking the node would set up, then exit
+ *                      ({@code nodecache.teardown-only}: what the container's supervisor runs after a JVM died)
  */
 record Roles(boolean node, boolean dashboard, boolean embedded, boolean demo, int demoNodes, int demoPods,
-        int firstNodePort) {
+        int firstNodePort, boolean teardownOnly) {
 
     static Roles read(String[] args, Map<String, String> env, Properties system) {
         Map<String, String> v = new HashMap<>();
@@ -35,7 +37,8 @@ record Roles(boolean node, boolean dashboard, boolean embedded, boolean demo, in
                 embedded, bool(v, "nodecache.demo.enabled", embedded),
                 Integer.parseInt(v.getOrDefault(canonical("nodecache.demo.nodes"), "2")),
                 Integer.parseInt(v.getOrDefault(canonical("nodecache.demo.pods"), "6")),
-                Integer.parseInt(v.getOrDefault(canonical("nodecache.node.port"), "8181")));
+                Integer.parseInt(v.getOrDefault(canonical("nodecache.node.port"), "8181")),
+                bool(v, "nodecache.teardown-only", false));
     }
 
     private static boolean bool(Map<String, String> v, String name, boolean fallback) {

@@ -112,5 +112,8 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         beans.registerSingleton("statsSampler", n.sampler);
         beans.registerSingleton("nodeRuntime", n.runtime);
         beans.registerSingleton("dnsLifecycle", n.lifecycle);
+        if (n.networking != null) {
+            beans.registerSingleton("networkSetup", n.networking.setup());
+        }
     }
 }

@@ -47,13 +47,15 @@ final class DnsLifecycle implements SmartLifecycle {
     private final QueryEventDispatcher dispatcher;
     private final LoggingSwitch logging;
     private final PrintStream log;
+    private final NodeNetworking networking;
     private AuthoritativeServer embeddedUpstream;
     private volatile CorefileReloader reloader;
     private volatile boolean running;
 
     DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, LoggingSwitch logging,
-            PrintStream log) {
+            PrintStream log, NodeNetworking networking) {
         this.props = props;
+        this.networking = networking;
         this.runtime = runtime;
         this.dispatcher = dispatcher;
         this.logging = logging;
@@ -65,12 +67,11 @@ final class DnsLifecycle implements SmartLifecycle {
         if (running) {
             return;
         }
-        if (props.setupinterface() || props.setupiptables()) {
-            throw new IllegalStateException("setupinterface/setupiptables are not done by this release of nodecache:"
-                    + " start it with --setupinterface=false --setupiptables=false and bind the node's addresses"
-                    + " yourself (the Helm chart's iptables mode arrives in a later release)");
-        }
         try {
+            if (networking != null) {
+                // The local IPs must exist before the listeners can bind to them.
+                networking.beforeListeners();
+            }
             if (props.embeddedUpstreamEnabled()) {
                 embeddedUpstream = new AuthoritativeServer(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new ZoneAnswerer(DemoZones.all()))
@@ -80,6 +81,9 @@ final class DnsLifecycle implements SmartLifecycle {
             String text = readCorefile();
             NodeConfig config = load(text, source);
             runtime.apply(config);
+            if (networking != null) {
+                networking.listenersBound();
+            }
             dispatcher.start();
             reloadEvery(config).ifPresent(interval -> {
                 reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
@@ -163,6 +167,10 @@ final class DnsLifecycle implements SmartLifecycle {
     }
 
     private void closeStarted() {
+        // Rules and addresses first: pods must never be sent to a node that has stopped answering.
+        if (networking != null) {
+            networking.close();
+        }
         dispatcher.close();
         if (reloader != null) {
             reloader.close();

@@ -48,6 +48,7 @@ final class EarlyProperties {
                 p.map(Integer::valueOf, "health-port", "nodecache.health-port"),
                 p.map(Boolean::valueOf, "setupinterface", "nodecache.setupinterface"),
                 p.map(Boolean::valueOf, "setupiptables", "nodecache.setupiptables"),
+                p.get("interfacename", "nodecache.interfacename"),
                 p.map(Boolean::valueOf, "skipteardown", "nodecache.skipteardown"),
                 p.map(DurationStyle::detectAndParse, "syncinterval", "nodecache.syncinterval"),
                 p.map(DurationStyle::detectAndParse, "nodecache.reload-interval"),

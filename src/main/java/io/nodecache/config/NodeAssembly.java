@@ -52,6 +52,8 @@ final class NodeAssembly {
     final NodeMetrics metrics = new NodeMetrics(registry, log);
     final NodeRuntime runtime;
     final DnsLifecycle lifecycle;
+    /** The host networking, or null when neither setupinterface nor setupiptables is on. */
+    final NodeNetworking networking;
     final StatsSampler sampler;
 
     NodeAssembly(NodeProperties props) {
@@ -73,8 +75,12 @@ final class NodeAssembly {
                 props.readTimeout(), props.deadline(), Duration.ofSeconds(30));
         this.runtime = new NodeRuntime(options, ring, clock, log, message -> LoopExit.exit(log, message),
                 ForwardListeners.of(upstreamLatency, metrics.forwardListener()));
-        this.lifecycle = new DnsLifecycle(props, runtime, dispatcher, logging, log);
+        this.networking = NodeNetworking.of(props, log);
+        this.lifecycle = new DnsLifecycle(props, runtime, dispatcher, logging, log, networking);
         metrics.bind(runtime, dispatcher, chains, logging, lifecycle::reloadFailures);
+        if (networking != null) {
+            metrics.bindSetupErrors(networking.setup()::errors);
+        }
         this.sampler = new StatsSampler(counters, runtime::caches, clock);
     }
 

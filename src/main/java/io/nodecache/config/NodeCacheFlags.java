@@ -26,6 +26,7 @@ final class NodeCacheFlags {
                 env.getProperty("health-port", Integer.class, p.healthPort()),
                 env.getProperty("setupinterface", Boolean.class, p.setupinterface()),
                 env.getProperty("setupiptables", Boolean.class, p.setupiptables()),
+                env.getProperty("interfacename", p.interfacename()),
                 env.getProperty("skipteardown", Boolean.class, p.skipteardown()),
                 duration(env.getProperty("syncinterval"), p.syncinterval()),
                 p.reloadInterval(),

@@ -20,9 +20,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param resolvConf       the resolv.conf to read upstream servers from
  * @param embeddedUpstream start the embedded authoritative upstream (demo cluster zones) on loopback; by default
  *                         only in the embedded default (no {@code conf})
- * @param healthPort       node-cache's {@code -health-port} (used by the iptables rules of a later release)
- * @param setupinterface   node-cache's {@code -setupinterface}: not done by this release
- * @param setupiptables    node-cache's {@code -setupiptables}: not done by this release
+ * @param healthPort       node-cache's {@code -health-port}: its NOTRACK rules are set up beside DNS's
+ * @param setupinterface   node-cache's {@code -setupinterface}: put the local IPs on {@code interfacename}
+ * @param setupiptables    node-cache's {@code -setupiptables}: add node-cache's NOTRACK/ACCEPT rules
+ * @param interfacename    node-cache's {@code -interfacename}: the dummy link for the local IPs ({@code lo} where the
+ *                         kernel has no dummy type)
  * @param skipteardown     node-cache's {@code -skipteardown}
  * @param syncinterval     node-cache's {@code -syncinterval}
  * @param reloadInterval   overrides the Corefile's {@code reload} interval (tests)
@@ -46,6 +48,7 @@ public record NodeProperties(
         Integer healthPort,
         Boolean setupinterface,
         Boolean setupiptables,
+        String interfacename,
         Boolean skipteardown,
         Duration syncinterval,
         Duration reloadInterval,
@@ -65,6 +68,7 @@ public record NodeProperties(
         healthPort = healthPort == null ? 8080 : healthPort;
         setupinterface = setupinterface != null && setupinterface;
         setupiptables = setupiptables != null && setupiptables;
+        interfacename = interfacename == null || interfacename.isBlank() ? "nodelocaldns" : interfacename;
         skipteardown = skipteardown != null && skipteardown;
         syncinterval = syncinterval == null ? Duration.ofSeconds(60) : syncinterval;
         udpThreads = udpThreads == null ? 0 : udpThreads;

@@ -108,6 +108,19 @@ public final class NodeMetrics implements AutoCloseable {
         runtime.onApplied(this::applied);
     }
 
+    /**
+     * node-cache's {@code coredns_nodecache_setup_errors_total{errortype}}: failures of the host networking's
+     * interface and iptables work, by type, as the networking counts them.
+     */
+    public void bindSetupErrors(java.util.function.Supplier<java.util.Map<String, Long>> errors) {
+        for (String type : errors.get().keySet()) {
+            FunctionCounter.builder("coredns.nodecache.setup.errors", errors,
+                            e -> e.get().getOrDefault(type, 0L))
+                    .description("The number of errors during periodic network setup for node-cache.")
+                    .tag("errortype", type).register(registry);
+        }
+    }
+
     private <T> void counter(String name, String help, T state, ToDoubleFunction<T> f) {
         FunctionCounter.builder(name, state, f).description(help).register(registry);
     }

@@ -3,6 +3,8 @@ package io.nodecache.node;
 import io.nodecache.corefile.ServerBlock;
 import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.dns.server.ServerCounters;
+import io.nodecache.netif.NetworkSetup;
+import io.nodecache.netif.NetworkState;
 import io.nodecache.querylog.LoggingSwitch;
 import io.nodecache.querylog.QueryEventDispatcher;
 import java.lang.management.ManagementFactory;
@@ -20,8 +22,11 @@ class NodeInfo {
     private final QueryEventDispatcher dispatcher;
     private final String nodeName;
     private final boolean demo;
+    private final NetworkSetup network;
 
-    NodeInfo(NodeRuntime runtime, LoggingSwitch logging, QueryEventDispatcher dispatcher, Environment env) {
+    NodeInfo(NodeRuntime runtime, LoggingSwitch logging, QueryEventDispatcher dispatcher, Environment env,
+            org.springframework.beans.factory.ObjectProvider<NetworkSetup> network) {
+        this.network = network.getIfAvailable();
         this.runtime = runtime;
         this.logging = logging;
         this.dispatcher = dispatcher;
@@ -45,10 +50,11 @@ class NodeInfo {
      * @param eventsLost    query events overwritten before they were read
      * @param malformed     packets dropped unparsed
      * @param formerr       queries answered FORMERR
+     * @param networking    the host networking (setupinterface/setupiptables), or null when the node does none
      */
     record Summary(String node, String version, Instant startedAt, boolean ready, List<String> dns,
             List<String> zones, NodeApiController.LoggingView logging, boolean demo, long eventsSeen,
-            long eventsLost, long malformed, long formerr) {}
+            long eventsLost, long malformed, long formerr, NetworkState networking) {}
 
     Summary summary() {
         ServerCounters c = runtime.server().counters();
@@ -58,7 +64,7 @@ class NodeInfo {
                 .getStartTime()), runtime.readiness().ready(),
                 runtime.addresses().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList(),
                 zones, NodeApiController.LoggingView.of(logging.state()), demo, dispatcher.delivered(),
-                dispatcher.lost(), c.malformedDropped(), c.formErr());
+                dispatcher.lost(), c.malformedDropped(), c.formErr(), network == null ? null : network.state());
     }
 
     private static String version() {

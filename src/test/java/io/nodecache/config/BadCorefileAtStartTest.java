@@ -34,14 +34,13 @@ class BadCorefileAtStartTest {
     }
 
     @Test
-    void iptablesSetupIsRefusedUntilItExists(@TempDir Path dir) throws Exception {
+    void aLocalIpThatIsNotAnAddressStopsTheStartNamingTheFlag(@TempDir Path dir) throws Exception {
         Path corefile = dir.resolve("Corefile");
         Files.writeString(corefile, ".:0 {\n    forward . 127.0.0.1:9\n}\n");
         Throwable failure = assertThrows(Throwable.class, () -> new SpringApplicationBuilder(NodecacheApplication.class)
-                .run("--conf=" + corefile, "--setupiptables=true", "--server.port=0",
-                        "--nodecache.embedded-upstream=false"));
-        assertTrue(chain(failure).contains("setupinterface/setupiptables are not done by this release"),
-                chain(failure));
+                .run("--conf=" + corefile, "--setupiptables=true", "--localip=169.254.20.10,kube-dns",
+                        "--server.port=0", "--nodecache.embedded-upstream=false"));
+        assertTrue(chain(failure).contains("localip: 'kube-dns' is not an IP address"), chain(failure));
     }
 
     /** Regression: with a Corefile given, the demo upstream used to stand in silently for the cluster's DNS. */

@@ -1,0 +1,181 @@
+package io.nodecache.config;
+
+import io.nodecache.netif.NetifConfig;
+import io.nodecache.netif.NetworkSetup;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The node's host networking over its life ({@code setupinterface}, {@code setupiptables}): the local IPs on their
+ * interface before the listeners bind to them, node-cache's rules right after the listeners are bound (the rules
+ * steer pods' DNS here, so never before something answers), a repair every {@code syncinterval}, and a teardown that
+ * runs first when the process is told to stop.
+ *
+ * <p>node-cache's worst failures leave rules behind with nothing listening, and every pod on the node loses DNS. So
+ * the teardown runs from a JVM shutdown hook of its own, concurrently with Spring's (a component hanging in its stop
+ * cannot delay it), is bounded in time, and a watchdog halts the JVM if the shutdown as a whole outlives
+ * {@link #SHUTDOWN_BOUND}. When the teardown completed it leaves a marker ({@code $NODECACHE_STATE_DIR/torn-down}) so
+ * the container's supervisor, which tears down whenever the JVM dies without it, does not do it twice.
+ */
+final class NodeNetworking implements AutoCloseable {
+
+    /** How long the teardown's commands may take in all. */
+    static final Duration TEARDOWN_BOUND = Duration.ofSeconds(10);
+
+    /** The JVM is halted if its shutdown lasts longer: under Kubernetes' default 30 s grace period. */
+    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(20);
+
+    private final NodeProperties props;
+    private final NetworkSetup setup;
+    private final PrintStream log;
+    private final Path marker;
+    private final AtomicBoolean tornDown = new AtomicBoolean();
+    private ScheduledExecutorService sync;
+    private Thread hook;
+
+    private NodeNetworking(NodeProperties props, NetworkSetup setup, PrintStream log, Path marker) {
+        this.props = props;
+        this.setup = setup;
+        this.log = log;
+        this.marker = marker;
+    }
+
+    /** The node's networking, or null when neither {@code setupinterface} nor {@code setupiptables} is on. */
+    static NodeNetworking of(NodeProperties props, PrintStream log) {
+        if (!props.setupinterface() && !props.setupiptables()) {
+            return null;
+        }
+        NetifConfig config = new NetifConfig(localIps(props.localip()), props.interfacename(), props.healthPort(),
+                props.setupinterface(), props.setupiptables(), commandPrefix());
+        return new NodeNetworking(props, new NetworkSetup(config, log), log, stateDir().resolve("torn-down"));
+    }
+
+    NetworkSetup setup() {
+        return setup;
+    }
+
+    /**
+     * Before the listeners bind: clears what a previous instance left and puts the local IPs on their interface
+     * (the listeners bind to them), then the rules. Rules are added only once the caller has bound the listeners:
+     * see {@link #listenersBound()}.
+     */
+    void beforeListeners() {
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            log.println("[WARN] nodecache networking: cannot remove the stale teardown marker " + marker + ": " + e);
+        }
+        setup.setUp();
+    }
+
+    /** The listeners are bound: from now on the rules are kept, repaired every sync interval, torn down on stop. */
+    void listenersBound() {
+        setup.sync();
+        sync = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nodecache-netif-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = props.syncinterval().toMillis();
+        sync.scheduleWithFixedDelay(setup::sync, every, every, TimeUnit.MILLISECONDS);
+        hook = new Thread(this::onJvmShutdown, "nodecache-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    private void onJvmShutdown() {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(SHUTDOWN_BOUND.toMillis());
+                log.println("[ERROR] nodecache: shutdown took longer than " + SHUTDOWN_BOUND + ": halting");
+                log.flush();
+                Runtime.getRuntime().halt(143);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nodecache-shutdown-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        tearDown();
+    }
+
+    /** Removes rules, then addresses, once, unless {@code skipteardown}; leaves the marker when it completed. */
+    void tearDown() {
+        if (!tornDown.compareAndSet(false, true)) {
+            return;
+        }
+        if (sync != null) {
+            sync.shutdownNow();
+        }
+        if (props.skipteardown()) {
+            log.println("[INFO] nodecache networking: skipteardown: rules and addresses left in place");
+            return;
+        }
+        setup.tearDown(TEARDOWN_BOUND);
+        try {
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, "torn down by pid " + ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            log.println("[WARN] nodecache networking: cannot write the teardown marker " + marker + ": " + e);
+        }
+    }
+
+    /** A context closed without the JVM exiting (tests, a failed start): tears down and drops the JVM hook. */
+    @Override
+    public void close() {
+        tearDown();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or has run: nothing to remove.
+            }
+        }
+    }
+
+    static List<InetAddress> localIps(String localip) {
+        List<InetAddress> out = new ArrayList<>();
+        for (String s : localip.split("\\s*,\\s*")) {
+            if (s.isBlank()) {
+                continue;
+            }
+            if (!s.matches("[0-9a-fA-F.:]+")) {
+                throw new IllegalArgumentException("localip: '" + s + "' is not an IP address");
+            }
+            try {
+                out.add(InetAddress.getByName(s));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("localip: '" + s + "' is not an IP address");
+            }
+        }
+        return out;
+    }
+
+    /** Where the teardown marker lives: {@code NODECACHE_STATE_DIR} (or the system property), else /run/nodecache. */
+    static Path stateDir() {
+        String dir = System.getProperty("nodecache.state-dir", System.getenv("NODECACHE_STATE_DIR"));
+        return Path.of(dir == null || dir.isBlank() ? "/run/nodecache" : dir);
+    }
+
+    /**
+     * A prefix for every networking command, from {@code NODECACHE_NETIF_PREFIX} (space-separated): tests run the
+     * node's networking inside a network namespace of their own ({@code ip netns exec NS}). Empty on a node.
+     */
+    static List<String> commandPrefix() {
+        String p = System.getenv("NODECACHE_NETIF_PREFIX");
+        if (p == null) {
+            p = System.getProperty("nodecache.netif-prefix");
+        }
+        return p == null || p.isBlank() ? List.of() : List.of(p.strip().split("\\s+"));
+    }
+}

@@ -1,0 +1,194 @@
+package io.nodecache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A kube-proxy node, for real, in network namespaces: a "node" namespace whose fake kube-proxy DNATs the kube-dns IP
+ * (10.96.0.10) to a fake CoreDNS (dnsmasq on 10.244.0.53, answering www.example with 203.0.113.99), and two pods whose
+ * glibc resolvers use the kube-dns IP and the link-local IP (169.254.20.10). nodecache runs in the node namespace as
+ * its own JVM with {@code --localip=169.254.20.10,10.96.0.10 --setupinterface --setupiptables}, forwarding to another
+ * dnsmasq (10.244.0.54, answering 198.51.100.1): the answer says who answered. While nodecache runs, both pods get
+ * nodecache's answer; after SIGTERM every rule and address is gone and the kube-dns pod gets CoreDNS's again, through
+ * kube-proxy's DNAT. Needs root, iproute2, iptables and dnsmasq (CI installs them).
+ */
+class KubeProxyNodeEndToEndTest {
+
+    static final String LINK_LOCAL = "169.254.20.10";
+    static final String KUBE_DNS = "10.96.0.10";
+    static final String COREDNS = "10.244.0.53";
+    static final String UPSTREAM = "10.244.0.54";
+    static final String FROM_NODECACHE = "198.51.100.1";
+    static final String FROM_COREDNS = "203.0.113.99";
+    static final Duration WAIT = Duration.ofSeconds(40);
+
+    final String id = Long.toString(ProcessHandle.current().pid() % 100_000, 36)
+            + Long.toString(System.nanoTime() % 1296, 36);
+    final String node = "nc-kp-" + id + "-n";
+    final List<String> pods = new ArrayList<>();
+    final List<Process> daemons = new ArrayList<>();
+    Path work;
+    Process nodecache;
+
+    @BeforeEach
+    void buildTheNode() throws Exception {
+        work = Files.createTempDirectory("nodecache-kubeproxy-");
+        ok("ip", "netns", "add", node);
+        ok("ip", "-n", node, "link", "set", "lo", "up");
+        ok("ip", "-n", node, "addr", "add", COREDNS + "/32", "dev", "lo");
+        ok("ip", "-n", node, "addr", "add", UPSTREAM + "/32", "dev", "lo");
+        // kube-proxy's part: the service IP goes to CoreDNS's pod, for pods (PREROUTING) and the node (OUTPUT).
+        for (String chain : List.of("PREROUTING", "OUTPUT")) {
+            for (String proto : List.of("udp", "tcp")) {
+                ok("ip", "netns", "exec", node, "iptables", "-w", "-t", "nat", "-A", chain, "-d", KUBE_DNS + "/32",
+                        "-p", proto, "--dport", "53", "-j", "DNAT", "--to-destination", COREDNS + ":53");
+            }
+        }
+        daemons.add(dnsmasq(COREDNS, FROM_COREDNS));
+        daemons.add(dnsmasq(UPSTREAM, FROM_NODECACHE));
+        addPod(1, KUBE_DNS);
+        addPod(2, LINK_LOCAL);
+    }
+
+    @AfterEach
+    void tearDownTheNode() throws Exception {
+        if (nodecache != null && nodecache.isAlive()) {
+            nodecache.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        daemons.forEach(Process::destroyForcibly);
+        for (String pod : pods) {
+            run(Duration.ofSeconds(10), "ip", "netns", "del", pod);
+            deleteTree(Path.of("/etc/netns", pod));
+        }
+        run(Duration.ofSeconds(10), "ip", "netns", "del", node);
+        deleteTree(work);
+    }
+
+    @Test
+    void podsReachNodecacheWhileItRunsAndCoreDnsThroughKubeProxyAfterSigterm() throws Exception {
+        // Before nodecache: kube-proxy's DNAT takes the kube-dns pod to CoreDNS.
+        assertEquals(FROM_COREDNS, lookup(pods.get(0)), "kube-proxy's path works before nodecache");
+
+        nodecache = startNodecache();
+        awaitAnswer(pods.get(0), FROM_NODECACHE);
+        awaitAnswer(pods.get(1), FROM_NODECACHE);
+        String rules = out("ip", "netns", "exec", node, "iptables-save");
+        for (String ip : List.of(LINK_LOCAL, KUBE_DNS)) {
+            assertTrue(rules.contains("-A PREROUTING -d " + ip + "/32 -p udp -m udp --dport 53"), rules);
+            assertTrue(rules.contains("-A INPUT -d " + ip + "/32 -p tcp -m tcp --dport 53"), rules);
+        }
+        assertTrue(out("ip", "-n", node, "-o", "addr", "show").contains(KUBE_DNS + "/32"));
+
+        // SIGTERM: the node removes its rules and addresses first, and exits.
+        nodecache.destroy();
+        assertTrue(nodecache.waitFor(30, TimeUnit.SECONDS), "exited after SIGTERM");
+        String after = out("ip", "netns", "exec", node, "iptables-save");
+        assertTrue(!after.contains(LINK_LOCAL) && !after.contains("NodeLocal DNS Cache"), after);
+        assertTrue(!out("ip", "-n", node, "-o", "addr", "show").contains(KUBE_DNS + "/32"), "kube-dns IP removed");
+        assertEquals(FROM_COREDNS, lookup(pods.get(0)), "back to CoreDNS through kube-proxy");
+    }
+
+    private Process startNodecache() throws IOException {
+        Path corefile = work.resolve("Corefile");
+        Files.writeString(corefile, ".:53 {\n    bind " + LINK_LOCAL + " " + KUBE_DNS + "\n    cache 30\n"
+                + "    forward . " + UPSTREAM + "\n}\n");
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
+                "-cp", System.getProperty("java.class.path"), "io.nodecache.NodecacheApplication",
+                "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false", "--nodecache.demo.enabled=false",
+                "--nodecache.upstream-servers=" + UPSTREAM, "--localip=" + LINK_LOCAL + "," + KUBE_DNS,
+                "--setupinterface=true", "--setupiptables=true", "--server.port=18080", "--syncinterval=2s"));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(work.resolve("nodecache.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("NODECACHE_STATE_DIR", work.resolve("state").toString());
+        return pb.start();
+    }
+
+    private Process dnsmasq(String address, String answer) throws IOException {
+        return new ProcessBuilder("ip", "netns", "exec", node, "dnsmasq", "--keep-in-foreground", "--no-resolv",
+                "--no-hosts", "--conf-file=/dev/null", "--bind-interfaces", "--listen-address=" + address,
+                "--except-interface=nothing", "--address=/#/" + answer, "--user=root", "--pid-file=")
+                .redirectErrorStream(true).redirectOutput(work.resolve("dnsmasq-" + address + ".log").toFile())
+                .start();
+    }
+
+    private void addPod(int i, String nameserver) throws IOException {
+        String pod = "nc-kp-" + id + "-p" + i;
+        String hostVeth = "nck" + id + "h" + i;
+        ok("ip", "netns", "add", pod);
+        pods.add(pod);
+        ok("ip", "-n", pod, "link", "set", "lo", "up");
+        ok("ip", "-n", node, "link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", pod);
+        ok("ip", "-n", node, "addr", "add", "10.244." + i + ".1/30", "dev", hostVeth);
+        ok("ip", "-n", node, "link", "set", hostVeth, "up");
+        ok("ip", "-n", pod, "addr", "add", "10.244." + i + ".2/30", "dev", "eth0");
+        ok("ip", "-n", pod, "link", "set", "eth0", "up");
+        ok("ip", "-n", pod, "route", "add", "default", "via", "10.244." + i + ".1");
+        Path etc = Path.of("/etc/netns", pod);
+        Files.createDirectories(etc);
+        Files.writeString(etc.resolve("resolv.conf"), "nameserver " + nameserver + "\noptions attempts:2 timeout:1\n");
+        Files.writeString(etc.resolve("nsswitch.conf"), "hosts: dns\n");
+        Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n");
+    }
+
+    private String lookup(String pod) {
+        PodNetwork.Result r = run(Duration.ofSeconds(10), "ip", "netns", "exec", pod, "getent", "hosts", "www.example");
+        return r.exit() == 0 ? r.stdout().strip().split("\\s+")[0] : "exit " + r.exit();
+    }
+
+    private void awaitAnswer(String pod, String want) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String got;
+        do {
+            got = lookup(pod);
+            if (got.equals(want)) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline && nodecache.isAlive());
+        throw new AssertionError(pod + " got " + got + ", not " + want + "; nodecache log:\n"
+                + Files.readString(work.resolve("nodecache.log")));
+    }
+
+    private static void ok(String... argv) {
+        PodNetwork.Result r = run(Duration.ofSeconds(10), argv);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", argv) + ": " + r.stderr() + r.stdout());
+        }
+    }
+
+    private static String out(String... argv) {
+        PodNetwork.Result r = run(Duration.ofSeconds(10), argv);
+        assertEquals(0, r.exit(), String.join(" ", argv) + ": " + r.stderr());
+        return r.stdout();
+    }
+
+    private static PodNetwork.Result run(Duration timeout, String... argv) {
+        return PodNetwork.run(List.of(argv), timeout);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
