@@ -34,4 +34,15 @@ class DnsPathIsPlainJavaTest {
                 .should().dependOnClassesThat().resideInAPackage("org.springframework..")
                 .check(classes);
     }
+
+    /** netif/ is called by config/ at start and stop and knows nothing of the DNS path (STYLE.md §1). */
+    @Test
+    void hostNetworkingIsPlainJavaAndKnowsNothingOfTheNode() {
+        noClasses().that().resideInAPackage("io.nodecache.netif..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.nodecache.dns..",
+                        "io.nodecache.querylog..", "io.nodecache.stats..", "io.nodecache.searchpath..",
+                        "io.nodecache.node..", "io.nodecache.config..", "io.nodecache.dashboard..",
+                        "io.nodecache.metrics..")
+                .check(classes);
+    }
 }
