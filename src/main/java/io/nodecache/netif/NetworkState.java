@@ -22,6 +22,6 @@ public record NetworkState(String backend, String interfaceName, boolean interfa
 
     public NetworkState {
         addresses = List.copyOf(addresses);
-        errors = Map.copyOf(errors);
+        errors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(errors));
     }
 }
