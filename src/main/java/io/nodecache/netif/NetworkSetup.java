@@ -30,6 +30,7 @@ public final class NetworkSetup {
             List.of("iptables", "iptables_lock", "interface_add", "interface_check", "configmap");
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** node-cache's {@code -w}: wait this long for the xtables lock ({@code /run/xtables.lock}) before failing. */
     private static final int LOCK_WAIT_SECONDS = 5;
     /** How many copies of one rule a tear-down removes at most (someone may have added it more than once). */
     private static final int MAX_COPIES = 16;
@@ -39,6 +40,7 @@ public final class NetworkSetup {
     private final NetifConfig config;
     private final PrintStream log;
     private final CommandRunner runner;
+    private final int lockWaitSeconds;
     private final List<IptablesRule> rules = new ArrayList<>();
     private final Map<String, AtomicLong> errors = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -55,6 +57,12 @@ public final class NetworkSetup {
     private volatile String lastError;
 
     public NetworkSetup(NetifConfig config, PrintStream log) {
+        this(config, log, LOCK_WAIT_SECONDS);
+    }
+
+    /** As above, waiting {@code lockWaitSeconds} for the xtables lock (tests: shorter than node-cache's 5). */
+    NetworkSetup(NetifConfig config, PrintStream log, int lockWaitSeconds) {
+        this.lockWaitSeconds = lockWaitSeconds;
         this.config = config;
         this.log = log;
         this.runner = new CommandRunner(config.commandPrefix());
@@ -247,7 +255,7 @@ public final class NetworkSetup {
     private CommandRunner.Result iptables(IptablesRule rule, String action, Instant deadline) {
         List<String> command = new ArrayList<>();
         command.add(backend.binary(rule.ipv6()));
-        command.addAll(rule.args(action, LOCK_WAIT_SECONDS));
+        command.addAll(rule.args(action, lockWaitSeconds));
         return run(command, deadline);
     }
 
