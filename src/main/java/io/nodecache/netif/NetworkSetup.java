@@ -239,6 +239,10 @@ public final class NetworkSetup {
     /** Removes every copy of each rule; a rule already gone is not an error. */
     private void removeRules(Instant deadline) {
         for (IptablesRule rule : rules) {
+            if (Instant.now().isAfter(deadline)) {
+                log.println("netif: out of time: rules from " + rule + " on are left in place");
+                return;
+            }
             for (int copy = 0; copy < MAX_COPIES; copy++) {
                 CommandRunner.Result deleted = iptables(rule, "-D", deadline);
                 if (deleted.ok()) {
@@ -283,6 +287,9 @@ public final class NetworkSetup {
 
     private void removeAddresses(String dev, Instant deadline) {
         for (InetAddress ip : config.localIps()) {
+            if (Instant.now().isAfter(deadline)) {
+                return;
+            }
             run(List.of("ip", family(ip), "addr", "del", cidr(ip), "dev", dev), deadline); // absent is fine
         }
     }
