@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +37,12 @@ final class CommandRunner {
     }
 
     private static final File DEV_NULL = new File("/dev/null");
+    /** Reads the commands' output; its own daemon threads, so a blocked read never holds the common pool. */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "netif-command-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final List<String> prefix;
 
@@ -79,6 +87,6 @@ final class CommandRunner {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }).exceptionally(e -> "");
+        }, READERS).exceptionally(e -> "");
     }
 }

@@ -33,7 +33,7 @@ record IptablesRule(boolean ipv6, String table, String chain, List<String> spec)
      */
     static List<IptablesRule> forLocalIp(InetAddress ip, int healthPort) {
         boolean v6 = ip instanceof Inet6Address;
-        String x = ip.getHostAddress();
+        String x = IpText.of(ip);
         String dns = Integer.toString(DNS_PORT);
         String health = Integer.toString(healthPort);
         List<IptablesRule> rules = new ArrayList<>();

@@ -239,6 +239,10 @@ public final class NetworkSetup {
     /** Removes every copy of each rule; a rule already gone is not an error. */
     private void removeRules(Instant deadline) {
         for (IptablesRule rule : rules) {
+            if (Instant.now().isAfter(deadline)) {
+                log.println("netif: out of time: rules from " + rule + " on are left in place");
+                return;
+            }
             for (int copy = 0; copy < MAX_COPIES; copy++) {
                 CommandRunner.Result deleted = iptables(rule, "-D", deadline);
                 if (deleted.ok()) {
@@ -259,9 +263,13 @@ public final class NetworkSetup {
         return run(command, deadline);
     }
 
-    /** iptables' answer when {@code -C} or {@code -D} finds no such rule (exit 1, "Bad rule"). */
+    /**
+     * iptables' answer when {@code -C} or {@code -D} finds no such rule: exit 1, as Kubernetes' utiliptables reads it.
+     * The message is no guide: iptables-nft says "Bad rule", iptables-legacy "No chain/target/match by that name" for
+     * an absent NOTRACK rule. Other failures (the xtables lock, bad arguments) exit 2 to 4.
+     */
     private static boolean absent(CommandRunner.Result r) {
-        return r.exitCode() == 1 && (r.stderr().contains("does a matching rule exist") || r.stderr().contains("Bad rule"));
+        return r.exitCode() == 1 && !r.timedOut();
     }
 
     private void failIptables(String what, CommandRunner.Result r) {
@@ -279,6 +287,9 @@ public final class NetworkSetup {
 
     private void removeAddresses(String dev, Instant deadline) {
         for (InetAddress ip : config.localIps()) {
+            if (Instant.now().isAfter(deadline)) {
+                return;
+            }
             run(List.of("ip", family(ip), "addr", "del", cidr(ip), "dev", dev), deadline); // absent is fine
         }
     }
@@ -343,7 +354,7 @@ public final class NetworkSetup {
         if (present != null) {
             for (InetAddress ip : config.localIps()) {
                 if (present.contains(ip)) {
-                    ours.add(text(ip));
+                    ours.add(IpText.of(ip));
                 }
             }
         }
@@ -389,48 +400,6 @@ public final class NetworkSetup {
     }
 
     private static String cidr(InetAddress ip) {
-        return text(ip) + (ip instanceof Inet6Address ? "/128" : "/32");
-    }
-
-    /** The address as {@code ip} prints it ({@code fd00::10}, not {@code fd00:0:0:0:0:0:0:10}). */
-    static String text(InetAddress ip) {
-        if (!(ip instanceof Inet6Address)) {
-            return ip.getHostAddress();
-        }
-        byte[] b = ip.getAddress();
-        int[] words = new int[8];
-        for (int i = 0; i < 8; i++) {
-            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (words[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && words[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen && j - i > 1) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(words[i]));
-        }
-        return s.toString();
+        return IpText.of(ip) + (ip instanceof Inet6Address ? "/128" : "/32");
     }
 }

@@ -1,0 +1,79 @@
+package io.nodecache.netif;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** A network namespace of a test's own ({@code nc-netif-<random>}), with {@code lo} up; deleted by {@link #close()}. */
+final class Netns implements AutoCloseable {
+
+    final String name = "nc-netif-" + UUID.randomUUID().toString().substring(0, 8);
+
+    Netns() {
+        host("ip", "netns", "add", name);
+        host("ip", "-n", name, "link", "set", "lo", "up");
+    }
+
+    /** The prefix NetworkSetup runs its commands under. */
+    List<String> prefix() {
+        return List.of("ip", "netns", "exec", name);
+    }
+
+    /** Runs a command in the namespace and returns its stdout; fails the test if it fails. */
+    String exec(String... command) {
+        List<String> all = new ArrayList<>(prefix());
+        all.addAll(List.of(command));
+        return host(all.toArray(String[]::new));
+    }
+
+    /** Runs a command in the namespace, ignoring how it ends. */
+    void quietly(String... command) {
+        try {
+            exec(command);
+        } catch (IllegalStateException e) {
+            // fine
+        }
+    }
+
+    /** Empties every table of both backends and both families, and takes our addresses off lo. */
+    void reset() {
+        for (String bin : List.of("iptables-nft", "ip6tables-nft", "iptables-legacy", "ip6tables-legacy")) {
+            for (String table : List.of("raw", "filter")) {
+                quietly(bin, "-w", "5", "-t", table, "-F");
+            }
+        }
+        quietly("ip", "addr", "flush", "dev", "lo");
+        quietly("ip", "link", "set", "lo", "up");
+        quietly("ip", "addr", "add", "127.0.0.1/8", "dev", "lo");
+    }
+
+    /** The rule lines ({@code -A ...}) of a save command, e.g. {@code iptables-nft-save}. */
+    List<String> rules(String save) {
+        return exec(save).lines().filter(l -> l.startsWith("-A ")).toList();
+    }
+
+    static String host(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        host("ip", "netns", "del", name);
+    }
+}
