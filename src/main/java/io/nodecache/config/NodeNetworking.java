@@ -67,8 +67,7 @@ final class NodeNetworking implements AutoCloseable {
 
     /**
      * Before the listeners bind: clears what a previous instance left and puts the local IPs on their interface
-     * (the listeners bind to them), then the rules. Rules are added only once the caller has bound the listeners:
-     * see {@link #listenersBound()}.
+     * (the listeners bind to them). The rules wait for {@link #listenersBound()}.
      */
     void beforeListeners() {
         try {
@@ -76,12 +75,12 @@ final class NodeNetworking implements AutoCloseable {
         } catch (IOException e) {
             log.println("[WARN] nodecache networking: cannot remove the stale teardown marker " + marker + ": " + e);
         }
-        setup.setUp();
+        setup.setUpAddressesFirst();
     }
 
     /** The listeners are bound: from now on the rules are kept, repaired every sync interval, torn down on stop. */
     void listenersBound() {
-        setup.sync();
+        setup.armRules();
         sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nodecache-netif-sync");
             t.setDaemon(true);

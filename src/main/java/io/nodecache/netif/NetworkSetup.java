@@ -56,6 +56,9 @@ public final class NetworkSetup {
     private volatile Instant lastCheck;
     private volatile String lastError;
 
+    /** Whether the rules are wanted yet: false between {@link #setUpAddressesFirst()} and {@link #armRules()}. */
+    private volatile boolean rulesArmed = true;
+
     public NetworkSetup(NetifConfig config, PrintStream log) {
         this(config, log, LOCK_WAIT_SECONDS);
     }
@@ -95,6 +98,22 @@ public final class NetworkSetup {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * As {@link #setUp()}, but holds the rules back until {@link #armRules()}: the node's listeners bind to the
+     * local IPs, so the addresses must come first, and the rules steer the pods' DNS to those listeners, so they
+     * must come only once something answers.
+     */
+    public void setUpAddressesFirst() {
+        rulesArmed = false;
+        setUp();
+    }
+
+    /** The listeners are bound: adds the rules now (a sync), and keeps them from here on. */
+    public void armRules() {
+        rulesArmed = true;
+        sync();
     }
 
     /** Re-checks interface, addresses and rules; repairs what was removed; never duplicates a rule. Never throws. */
@@ -179,7 +198,7 @@ public final class NetworkSetup {
             ensureInterface(repairing, deadline);
             ensureAddresses(repairing, deadline);
         }
-        if (config.setupIptables()) {
+        if (config.setupIptables() && rulesArmed) {
             ensureRules(repairing, deadline);
         }
         lastCheck = Instant.now();

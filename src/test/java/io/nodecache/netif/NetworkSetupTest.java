@@ -73,6 +73,22 @@ class NetworkSetupTest {
     }
 
     @Test
+    void addressesFirstThenTheRulesOnlyWhenArmed() {
+        NetworkSetup s = setup(IP);
+
+        s.setUpAddressesFirst();
+        assertThat(lo()).contains("inet 169.254.20.10/32");
+        assertThat(ours()).isEmpty();
+        s.sync();
+        assertThat(ours()).as("a sync before the listeners are bound adds no rule").isEmpty();
+        assertThat(s.state().rulesPresent()).isZero();
+
+        s.armRules();
+        assertThat(ours()).hasSize(12);
+        assertThat(s.state().rulesPresent()).isEqualTo(s.state().rulesExpected());
+    }
+
+    @Test
     void setUpAddsEveryRuleAtTheTopOfItsChainAndEveryAddress() {
         ns.exec("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "udp", "--dport", "9999", "-j", "ACCEPT");
         ns.exec("iptables-nft", "-t", "filter", "-A", "INPUT", "-p", "udp", "--dport", "9999", "-j", "ACCEPT");
