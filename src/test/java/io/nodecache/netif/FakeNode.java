@@ -35,7 +35,7 @@ public final class FakeNode {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return;
         }
-        Path marker = Path.of(System.getenv("NODECACHE_STATE_DIR"), "torn-down");
+        TeardownMarker marker = TeardownMarker.fromEnvironment(System.getenv());
         String run = option(list, "fake.run", "hang");
         if (run.equals("hang")) {
             boolean termMarker = Boolean.parseBoolean(option(list, "fake.term-marker", "false"));
@@ -44,7 +44,7 @@ public final class FakeNode {
                 try {
                     write(dir.resolve("got-term"), "term");
                     if (termMarker) {
-                        write(marker, "");
+                        marker.write();
                     }
                 } catch (IOException e) {
                     e.printStackTrace();
@@ -56,7 +56,7 @@ public final class FakeNode {
         if (run.startsWith("exit:")) {
             System.exit(Integer.parseInt(run.substring("exit:".length())));
         } else if (run.equals("torn-down")) {
-            write(marker, "");
+            marker.write();
             System.exit(0);
         }
         Thread.sleep(Long.MAX_VALUE);

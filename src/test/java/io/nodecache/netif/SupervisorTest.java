@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,9 +48,10 @@ class SupervisorTest {
         assertEquals(1, teardowns(), log());
     }
 
-    @Test
-    void childKilledWithSigkillIsTornDownAfterOnce() throws Exception {
-        Process supervisor = start(Map.of(), "--fake.run=hang");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"#!", "dash", "bash"})
+    void childKilledWithSigkillIsTornDownAfterOnce(String shell) throws Exception {
+        Process supervisor = start(shell, Map.of(), "--fake.run=hang");
         ProcessHandle child = ProcessHandle.of(Long.parseLong(awaitFile(dir.resolve("ready")))).orElseThrow();
         assertTrue(supervisor.toHandle().children().anyMatch(child::equals), "the JVM is the supervisor's child");
 
@@ -67,9 +69,11 @@ class SupervisorTest {
         assertEquals(0, teardowns(), log());
     }
 
-    @Test
-    void sigtermIsForwardedAndTheChildsStatusIsTheSupervisors() throws Exception {
-        Process supervisor = start(Map.of(), "--fake.run=hang", "--fake.term-marker=true", "--fake.term-status=42");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"#!", "dash", "bash"})
+    void sigtermIsForwardedAndTheChildsStatusIsTheSupervisors(String shell) throws Exception {
+        Process supervisor = start(shell, Map.of(), "--fake.run=hang", "--fake.term-marker=true",
+                "--fake.term-status=42");
         awaitFile(dir.resolve("ready"));
 
         supervisor.destroy(); // SIGTERM
@@ -79,9 +83,10 @@ class SupervisorTest {
         assertEquals(0, teardowns(), "the child tore down in its hook: " + log());
     }
 
-    @Test
-    void sigintReachesTheJvmAsSigtermAndItsMissingTeardownIsRunAfter() throws Exception {
-        Process supervisor = start(Map.of(), "--fake.run=hang");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"#!", "dash", "bash"})
+    void sigintReachesTheJvmAsSigtermAndItsMissingTeardownIsRunAfter(String shell) throws Exception {
+        Process supervisor = start(shell, Map.of(), "--fake.run=hang");
         awaitFile(dir.resolve("ready"));
 
         signal(supervisor, "INT");
@@ -89,6 +94,25 @@ class SupervisorTest {
         assertEquals(143, exitStatus(supervisor));
         assertEquals("term", Files.readString(dir.resolve("got-term")));
         assertEquals(1, teardowns(), log());
+    }
+
+    /** A SIGTERM at any moment of the start, even before the trap or the child, leaves no JVM behind. */
+    @ParameterizedTest(name = "{0} #{1}")
+    @CsvSource({"#!, 1", "#!, 2", "#!, 3", "bash, 1", "bash, 2", "bash, 3"})
+    void sigtermDuringTheStartLeavesNoJvmRunning(String shell, int attempt) throws Exception {
+        Process supervisor = start(shell, Map.of(), "--fake.run=hang");
+        if (attempt > 1) {
+            Thread.sleep(20L * attempt); // not synchronisation: a spread of moments to land the signal on
+        }
+        supervisor.destroy();
+
+        assertEquals(143, exitStatus(supervisor), log());
+        assertTrue(teardowns() <= 1, log());
+        String ours = "--fake.dir=" + dir;
+        List<ProcessHandle> left = ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(ours)).orElse(false))
+                .filter(p -> uncheckedRunning(p.pid())).toList();
+        assertEquals(List.of(), left, log());
     }
 
     @ParameterizedTest(name = "{0} {1} -> teardown {2}")
@@ -161,12 +185,20 @@ class SupervisorTest {
         assertEquals(64, exitStatus(supervisor));
     }
 
-    /** The supervisor over a FakeNode given {@code args}; env entries mapped to null are removed. */
     private Process start(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString(),
+        return start("#!", env, args);
+    }
+
+    /**
+     * The supervisor over a FakeNode given {@code args}, run by {@code shell} ({@code #!}: its own shebang, as the
+     * image runs it; {@code bash} as on images whose sh is bash); env entries mapped to null are removed.
+     */
+    private Process start(String shell, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(shell.equals("#!") ? List.of() : List.of(shell));
+        command.addAll(List.of(SCRIPT.toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
                 "-XX:TieredStopAtLevel=1", "-cp",
-                Path.of(FakeNode.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+                location(FakeNode.class) + File.pathSeparator + location(TeardownMarker.class),
                 FakeNode.class.getName()));
         command.addAll(Arrays.asList(args));
         command.add("--fake.dir=" + dir);
@@ -184,6 +216,10 @@ class SupervisorTest {
             }
         });
         return pb.start();
+    }
+
+    private static String location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private int exitStatus(Process supervisor) throws Exception {
@@ -223,6 +259,14 @@ class SupervisorTest {
             return false;
         }
         return text.charAt(text.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    private static boolean uncheckedRunning(long pid) {
+        try {
+            return running(pid);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private long teardowns() throws IOException {
