@@ -17,8 +17,8 @@ import java.util.List;
  *   <li>{@code --nodecache.teardown-only=true}: the launcher in teardown mode; appends its arguments to
  *       {@code teardown.log}, one line, and exits 0.</li>
  *   <li>Otherwise writes its pid to {@code ready}, then does {@code --fake.run}: {@code exit:N} exits N,
- *       {@code torn-down} writes the marker as the node does after its own teardown and exits 0, {@code hang} waits
- *       to be signalled.</li>
+ *       {@code oom} runs out of heap, {@code torn-down} writes the marker as the node does after its own teardown and
+ *       exits 0, {@code hang} waits to be signalled.</li>
  *   <li>On SIGTERM (a shutdown hook) writes {@code got-term}, the marker if {@code --fake.term-marker=true}, and halts
  *       with {@code --fake.term-status} (default 143, a JVM's own).</li>
  * </ul>
@@ -55,6 +55,11 @@ public final class FakeNode {
         write(dir.resolve("ready"), Long.toString(ProcessHandle.current().pid()));
         if (run.startsWith("exit:")) {
             System.exit(Integer.parseInt(run.substring("exit:".length())));
+        } else if (run.equals("oom")) {
+            List<long[]> hoard = new java.util.ArrayList<>();
+            while (true) {
+                hoard.add(new long[1 << 20]);
+            }
         } else if (run.equals("torn-down")) {
             marker.write();
             System.exit(0);

@@ -48,6 +48,15 @@ class SupervisorTest {
         assertEquals(1, teardowns(), log());
     }
 
+    @Test
+    void jvmThatRunsOutOfHeapUnderExitOnOutOfMemoryErrorIsTornDownAfter() throws Exception {
+        Process supervisor = start(Map.of(), "--fake.run=oom");
+
+        assertEquals(3, exitStatus(supervisor), log());
+        assertTrue(log().contains("Terminating due to java.lang.OutOfMemoryError"), log());
+        assertEquals(1, teardowns(), log());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"#!", "dash", "bash"})
     void childKilledWithSigkillIsTornDownAfterOnce(String shell) throws Exception {
@@ -197,7 +206,7 @@ class SupervisorTest {
         List<String> command = new ArrayList<>(shell.equals("#!") ? List.of() : List.of(shell));
         command.addAll(List.of(SCRIPT.toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
-                "-XX:TieredStopAtLevel=1", "-cp",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-cp",
                 location(FakeNode.class) + File.pathSeparator + location(TeardownMarker.class),
                 FakeNode.class.getName()));
         command.addAll(Arrays.asList(args));
