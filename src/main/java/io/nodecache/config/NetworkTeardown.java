@@ -19,7 +19,7 @@ public final class NetworkTeardown {
             log.println("[INFO] nodecache teardown: neither setupinterface nor setupiptables: nothing to remove");
             return 0;
         }
-        networking.tearDown();
+        networking.tearDownLeftovers();
         log.println("[INFO] nodecache teardown: rules and addresses for " + props.localip() + " removed");
         return 0;
     }

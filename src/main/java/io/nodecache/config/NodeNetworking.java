@@ -2,6 +2,7 @@ package io.nodecache.config;
 
 import io.nodecache.netif.NetifConfig;
 import io.nodecache.netif.NetworkSetup;
+import io.nodecache.netif.TeardownMarker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -41,6 +42,7 @@ final class NodeNetworking implements AutoCloseable {
     private final PrintStream log;
     private final Path marker;
     private final AtomicBoolean tornDown = new AtomicBoolean();
+    private volatile boolean leftoversOnly;
     private ScheduledExecutorService sync;
     private Thread hook;
 
@@ -120,13 +122,17 @@ final class NodeNetworking implements AutoCloseable {
             log.println("[INFO] nodecache networking: skipteardown: rules and addresses left in place");
             return;
         }
-        setup.tearDown(TEARDOWN_BOUND);
-        try {
-            Files.createDirectories(marker.getParent());
-            Files.writeString(marker, "torn down by pid " + ProcessHandle.current().pid() + "\n");
-        } catch (IOException e) {
-            log.println("[WARN] nodecache networking: cannot write the teardown marker " + marker + ": " + e);
+        boolean complete = leftoversOnly ? setup.tearDownLeftovers(TEARDOWN_BOUND) : setup.tearDown(TEARDOWN_BOUND);
+        // Only a complete teardown spares the supervisor its own: anything left would send pods to nothing.
+        if (complete && !new TeardownMarker(marker).write()) {
+            log.println("[WARN] nodecache networking: cannot write the teardown marker " + marker);
         }
+    }
+
+    /** What the supervisor's teardown-only run does: remove what a node with these flags left, then the marker. */
+    void tearDownLeftovers() {
+        leftoversOnly = true;
+        tearDown();
     }
 
     /** A context closed without the JVM exiting (tests, a failed start): tears down and drops the JVM hook. */

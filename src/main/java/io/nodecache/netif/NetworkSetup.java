@@ -132,8 +132,45 @@ public final class NetworkSetup {
         }
     }
 
-    /** Removes rules FIRST, then the addresses (and the interface if it created a dummy one), within `bound` (commands killed past it). Never throws. */
-    public void tearDown(Duration bound) {
+    /**
+     * Removes what an instance with this configuration set up, without having set anything up itself: what the
+     * container's supervisor runs (in a fresh JVM) after the node's JVM died without its teardown.
+     */
+    public boolean tearDownLeftovers(Duration bound) {
+        Instant deadline = Instant.now().plus(bound);
+        lock.lock();
+        try {
+            // Rules first, as in tearDown; the addresses wherever an instance put them (the dummy link or lo).
+            if (config.setupIptables()) {
+                chooseBackend();
+                if (backendUsable) {
+                    removeRules(deadline);
+                }
+            }
+            if (config.setupInterface()) {
+                removeLeftoverInterface(deadline);
+            }
+            active = false;
+            rulesPresent = 0;
+            addresses = List.of();
+            lastCheck = Instant.now();
+            boolean inTime = !Instant.now().isAfter(deadline);
+            log.println(inTime ? "netif: leftovers torn down" : "netif: tear-down of leftovers ran past " + bound);
+            return inTime;
+        } catch (RuntimeException e) {
+            fail("iptables", "tear-down of leftovers failed: " + e);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+
+    /**
+     * Removes rules FIRST, then the addresses (and the interface if it created a dummy one), within {@code bound}
+     * (commands killed past it). Never throws; true when everything was removed in time.
+     */
+    public boolean tearDown(Duration bound) {
         Instant deadline = Instant.now().plus(bound);
         boolean locked = false;
         try {
@@ -143,11 +180,11 @@ public final class NetworkSetup {
         }
         if (!locked) {
             log.println("netif: tear-down gave up after " + bound + ": a set-up or sync still runs");
-            return;
+            return false;
         }
         try {
             if (!active) {
-                return;
+                return true;
             }
             active = false;
             // rules first: a NOTRACK rule without its address would send the node's DNS traffic nowhere
@@ -166,11 +203,13 @@ public final class NetworkSetup {
             lastCheck = Instant.now();
             if (Instant.now().isAfter(deadline)) {
                 log.println("netif: tear-down ran past its bound of " + bound + "; what was left is still there");
-            } else {
-                log.println("netif: torn down");
+                return false;
             }
+            log.println("netif: torn down");
+            return true;
         } catch (RuntimeException e) {
             fail("iptables", "tear-down failed: " + e);
+            return false;
         } finally {
             lock.unlock();
         }

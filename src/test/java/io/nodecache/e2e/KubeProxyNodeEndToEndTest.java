@@ -101,18 +101,83 @@ class KubeProxyNodeEndToEndTest {
         assertEquals(FROM_COREDNS, lookup(pods.get(0)), "back to CoreDNS through kube-proxy");
     }
 
+    @Test
+    void aKill9OfTheJvmUnderTheSupervisorStillTearsDown() throws Exception {
+        nodecache = startNodecache(true);
+        awaitAnswer(pods.get(0), FROM_NODECACHE);
+        ProcessHandle jvm = jvmUnder(nodecache);
+
+        jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs; the supervisor must tear down
+        assertTrue(nodecache.waitFor(40, TimeUnit.SECONDS), "the supervisor exited after its teardown");
+        assertEquals(137, nodecache.exitValue(), "the JVM's status: killed by signal 9");
+        String after = out("ip", "netns", "exec", node, "iptables-save");
+        assertTrue(!after.contains("NodeLocal DNS Cache"), after);
+        assertTrue(!out("ip", "-n", node, "-o", "addr", "show").contains(KUBE_DNS + "/32"), "kube-dns IP removed");
+        assertEquals(FROM_COREDNS, lookup(pods.get(0)), "back to CoreDNS through kube-proxy");
+    }
+
+    @Test
+    void aStartAfterBothWereKilledRemovesWhatTheyLeftFirst() throws Exception {
+        nodecache = startNodecache(true);
+        awaitAnswer(pods.get(0), FROM_NODECACHE);
+        int rules = nodeCacheRules().size();
+        ProcessHandle jvm = jvmUnder(nodecache);
+        nodecache.toHandle().destroyForcibly(); // the supervisor first, so nobody tears down
+        jvm.destroyForcibly();
+        nodecache.waitFor(10, TimeUnit.SECONDS);
+        jvm.onExit().get(10, TimeUnit.SECONDS);
+        assertEquals(rules, nodeCacheRules().size(), "left behind: pods would be sent to nothing");
+
+        nodecache = startNodecache(true);
+        awaitAnswer(pods.get(0), FROM_NODECACHE);
+        List<String> now = nodeCacheRules();
+        assertEquals(rules, now.size(), "one copy of each rule, not two: " + now);
+        nodecache.destroy();
+        assertTrue(nodecache.waitFor(40, TimeUnit.SECONDS));
+        assertEquals(List.of(), nodeCacheRules());
+        assertEquals(FROM_COREDNS, lookup(pods.get(0)));
+    }
+
+    private List<String> nodeCacheRules() {
+        return out("ip", "netns", "exec", node, "iptables-save").lines()
+                .filter(l -> l.startsWith("-A ") && l.contains("NodeLocal DNS Cache")).toList();
+    }
+
+    /** The JVM the supervisor started (its one java descendant). */
+    private static ProcessHandle jvmUnder(Process supervisor) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<ProcessHandle> jvm = supervisor.toHandle().descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+            if (jvm.isPresent()) {
+                return jvm.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no JVM under the supervisor");
+    }
+
     private Process startNodecache() throws IOException {
+        return startNodecache(false);
+    }
+
+    private Process startNodecache(boolean supervised) throws IOException {
         Path corefile = work.resolve("Corefile");
         Files.writeString(corefile, ".:53 {\n    bind " + LINK_LOCAL + " " + KUBE_DNS + "\n    cache 30\n"
                 + "    forward . " + UPSTREAM + "\n}\n");
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node));
+        if (supervised) {
+            // The container's entrypoint, the very file the image runs.
+            argv.addAll(List.of("sh",
+                    Path.of("src", "main", "sh", "nodecache-supervisor").toAbsolutePath().toString()));
+        }
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
                 "-cp", System.getProperty("java.class.path"), "io.nodecache.NodecacheApplication",
                 "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false", "--nodecache.demo.enabled=false",
                 "--nodecache.upstream-servers=" + UPSTREAM, "--localip=" + LINK_LOCAL + "," + KUBE_DNS,
                 "--setupinterface=true", "--setupiptables=true", "--server.port=18080", "--syncinterval=2s"));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(work.resolve("nodecache.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("nodecache.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("NODECACHE_STATE_DIR", work.resolve("state").toString());
         return pb.start();
