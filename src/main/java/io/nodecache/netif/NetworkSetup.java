@@ -113,7 +113,16 @@ public final class NetworkSetup {
     /** The listeners are bound: adds the rules now (a sync), and keeps them from here on. */
     public void armRules() {
         rulesArmed = true;
-        sync();
+        lock.lock();
+        try {
+            if (active) {
+                check(false); // a first set-up, not a repair: nothing to report as "added back"
+            }
+        } catch (RuntimeException e) {
+            fail("iptables", "adding the rules failed: " + e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Re-checks interface, addresses and rules; repairs what was removed; never duplicates a rule. Never throws. */

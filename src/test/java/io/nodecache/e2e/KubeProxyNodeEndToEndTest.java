@@ -102,6 +102,30 @@ class KubeProxyNodeEndToEndTest {
     }
 
     @Test
+    void aHangInShutdownDelaysNeitherTheTeardownNorTheExit() throws Exception {
+        nodecache = startNodecache(false, "--nodecache.test.hang-on-stop=true");
+        awaitAnswer(pods.get(0), FROM_NODECACHE);
+        // DNS answers before Spring has started (the node starts early); the hang lives in Spring's shutdown.
+        awaitLog("Started NodecacheApplication");
+
+        long t0 = System.nanoTime();
+        nodecache.destroy();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
+        while (!nodeCacheRules().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), nodeCacheRules(), "torn down while the shutdown hangs");
+        assertTrue(nodecache.isAlive(), "the hang is real: the JVM is still stopping");
+        assertEquals(FROM_COREDNS, lookup(pods.get(0)), "pods already back on CoreDNS");
+        assertTrue(nodecache.waitFor(40, TimeUnit.SECONDS), "the watchdog ends the hung shutdown");
+        String log = Files.readString(work.resolve("nodecache.log"));
+        System.out.println(log);
+        assertTrue(log.contains("hanging in stop, as asked"), "the shutdown did hang");
+        assertTrue(log.contains("shutdown took longer than"), "and the watchdog ended it");
+        assertEquals(143, nodecache.exitValue(), "halted by the watchdog");
+    }
+
+    @Test
     void aKill9OfTheJvmUnderTheSupervisorStillTearsDown() throws Exception {
         nodecache = startNodecache(true);
         awaitAnswer(pods.get(0), FROM_NODECACHE);
@@ -138,6 +162,18 @@ class KubeProxyNodeEndToEndTest {
         assertEquals(FROM_COREDNS, lookup(pods.get(0)));
     }
 
+    private void awaitLog(String text) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && nodecache.isAlive()) {
+            if (Files.readString(work.resolve("nodecache.log")).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + text + "' in the node's log:\n"
+                + Files.readString(work.resolve("nodecache.log")));
+    }
+
     private List<String> nodeCacheRules() {
         return out("ip", "netns", "exec", node, "iptables-save").lines()
                 .filter(l -> l.startsWith("-A ") && l.contains("NodeLocal DNS Cache")).toList();
@@ -162,6 +198,10 @@ class KubeProxyNodeEndToEndTest {
     }
 
     private Process startNodecache(boolean supervised) throws IOException {
+        return startNodecache(supervised, new String[0]);
+    }
+
+    private Process startNodecache(boolean supervised, String... extra) throws IOException {
         Path corefile = work.resolve("Corefile");
         Files.writeString(corefile, ".:53 {\n    bind " + LINK_LOCAL + " " + KUBE_DNS + "\n    cache 30\n"
                 + "    forward . " + UPSTREAM + "\n}\n");
@@ -176,6 +216,7 @@ class KubeProxyNodeEndToEndTest {
                 "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false", "--nodecache.demo.enabled=false",
                 "--nodecache.upstream-servers=" + UPSTREAM, "--localip=" + LINK_LOCAL + "," + KUBE_DNS,
                 "--setupinterface=true", "--setupiptables=true", "--server.port=18080", "--syncinterval=2s"));
+        argv.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("nodecache.log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
