@@ -90,6 +90,9 @@ class NodeNetworkingTest {
                 networking.toString());
         assertTrue(networking.path("addresses").toString().contains(IP), networking.toString());
         assertTrue(getText("/actuator/health/readiness").contains("\"UP\""));
+        String console = getText("/");
+        assertTrue(console.contains("Host networking") && console.contains(networking.path("rulesExpected").asInt()
+                + " of " + networking.path("rulesExpected").asInt() + " rules"), "the console shows it");
         assertTrue(getText("/actuator/prometheus").contains("coredns_nodecache_setup_errors_total{errortype=\"iptables\"}"));
 
         String deleted = rules.stream().filter(r -> r.startsWith("-A PREROUTING")).findFirst().orElseThrow();
