@@ -3,7 +3,10 @@ package io.nodecache.netif;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Writes an IP as {@code ip} and {@code iptables-save} print it: IPv6 with the longest run of zero groups as {@code ::} (RFC 5952). */
+/**
+ * Writes an IP as {@code ip} and {@code iptables-save} print it: IPv6 with the longest run of zero groups as
+ * {@code ::} (RFC 5952).
+ */
 final class IpText {
 
     private IpText() {

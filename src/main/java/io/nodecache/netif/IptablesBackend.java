@@ -35,7 +35,8 @@ enum IptablesBackend {
 
     /** The save output of both families of this backend (empty where a binary is missing or fails). */
     String save(CommandRunner runner, Duration timeout) {
-        return runner.run(List.of(saveBinary(false)), timeout).stdout() + runner.run(List.of(saveBinary(true)), timeout).stdout();
+        return runner.run(List.of(saveBinary(false)), timeout).stdout()
+                + runner.run(List.of(saveBinary(true)), timeout).stdout();
     }
 
     /** Picks the backend as iptables-wrappers does, from both backends' save output. */

@@ -68,7 +68,8 @@ record IptablesRule(boolean ipv6, String table, String chain, List<String> spec)
 
     /** The arguments after the binary: {@code -w 5 -t TABLE ACTION CHAIN [1] SPEC}. */
     List<String> args(String action, int lockWaitSeconds) {
-        List<String> args = new ArrayList<>(List.of("-w", Integer.toString(lockWaitSeconds), "-t", table, action, chain));
+        List<String> args = new ArrayList<>(
+                List.of("-w", Integer.toString(lockWaitSeconds), "-t", table, action, chain));
         if (action.equals("-I")) {
             args.add("1");
         }

@@ -77,7 +77,10 @@ public final class NetworkSetup {
         }
     }
 
-    /** Removes what a previous instance left (same rules/addresses), then adds interface, addresses, rules. Never throws: failures are counted and logged. */
+    /**
+     * Removes what a previous instance left (same rules/addresses), then adds interface, addresses, rules. Never
+     * throws: failures are counted and logged.
+     */
     public void setUp() {
         lock.lock();
         try {
@@ -224,14 +227,20 @@ public final class NetworkSetup {
         }
     }
 
-    /** For the node API: mode (iptables backend "nft"/"legacy", interface name and whether it fell back to "lo"), addresses present, rules present/expected, last check time, errors by type. */
+    /**
+     * For the node API: mode (iptables backend "nft"/"legacy", interface name and whether it fell back to "lo"),
+     * addresses present, rules present/expected, last check time, errors by type.
+     */
     public NetworkState state() {
         IptablesBackend b = backend;
         return new NetworkState(b == null ? null : b.label(), interfaceName(), fallback, addresses, rulesPresent,
                 config.setupIptables() ? rules.size() : 0, lastCheck, errors(), lastError);
     }
 
-    /** coredns_nodecache_setup_errors_total by errortype: iptables, iptables_lock, interface_add, interface_check, configmap (always all five keys). */
+    /**
+     * coredns_nodecache_setup_errors_total by errortype: iptables, iptables_lock, interface_add, interface_check,
+     * configmap (always all five keys).
+     */
     public Map<String, Long> errors() {
         Map<String, Long> copy = new LinkedHashMap<>();
         errors.forEach((type, n) -> copy.put(type, n.get()));
@@ -402,7 +411,8 @@ public final class NetworkSetup {
             }
             List<String> command = new ArrayList<>(List.of("ip", family(ip), "addr", "add", cidr(ip), "dev", dev));
             if (ip instanceof Inet6Address) {
-                command.add("nodad"); // no duplicate address detection: the IP is ours on every node, and usable at once
+                // No duplicate address detection: the IP is ours on every node, and usable at once.
+                command.add("nodad");
             }
             CommandRunner.Result r = run(command, deadline);
             if (r.ok() || r.stderr().contains("File exists")) {
