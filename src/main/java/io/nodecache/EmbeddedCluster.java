@@ -35,6 +35,8 @@ public record EmbeddedCluster(List<ConfigurableApplicationContext> nodes, Config
      *                  {@code firstPort + i - 1}
      * @param firstPort the first node's web port
      * @param demoPods  how many demo pods in all, spread evenly over the nodes (0 without the demo)
+     * @param embedded  the embedded default (demo nodes on 127.0.0.i, named demo-node-i); false for one node with
+     *                  the caller's Corefile beside the dashboard
      */
     public static EmbeddedCluster start(String[] args, int count, int firstPort, int demoPods, boolean embedded) {
         List<String> common = new ArrayList<>();
