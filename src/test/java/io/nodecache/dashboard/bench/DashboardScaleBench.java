@@ -80,7 +80,10 @@ public final class DashboardScaleBench {
             }
             String java = a.getOrDefault("java", "java");
             cmd.add(java);
-            cmd.addAll(Arrays.asList(a.getOrDefault("jvm-opts", "").trim().split("\\s+")));
+            String opts = a.getOrDefault("jvm-opts", "").trim();
+            if (!opts.isEmpty()) {
+                cmd.addAll(Arrays.asList(opts.split("\\s+")));
+            }
             cmd.removeIf(String::isBlank);
             cmd.addAll(List.of("-Dspring.main.banner-mode=off", "-jar",
                     a.getOrDefault("jar", "target/nodecache-0.1.0-SNAPSHOT.jar"), "--nodecache.node.enabled=false",
