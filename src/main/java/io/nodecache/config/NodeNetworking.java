@@ -1,5 +1,6 @@
 package io.nodecache.config;
 
+import io.nodecache.corefile.PillarValues;
 import io.nodecache.netif.NetifConfig;
 import io.nodecache.netif.NetworkSetup;
 import io.nodecache.netif.TeardownMarker;
@@ -8,10 +9,10 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>node-cache's worst failures leave rules behind with nothing listening, and every pod on the node loses DNS. So
  * the teardown runs from a JVM shutdown hook of its own, concurrently with Spring's (a component hanging in its stop
  * cannot delay it), is bounded in time, and a watchdog halts the JVM if the shutdown as a whole outlives
- * {@link #SHUTDOWN_BOUND}. When the teardown completed it leaves a marker ({@code $NODECACHE_STATE_DIR/torn-down}) so
+ * {@link #SHUTDOWN_BOUND}. When the teardown completed it leaves a marker ({@link TeardownMarker}) so
  * the container's supervisor, which tears down whenever the JVM dies without it, does not do it twice.
  */
 final class NodeNetworking implements AutoCloseable {
@@ -40,13 +41,13 @@ final class NodeNetworking implements AutoCloseable {
     private final NodeProperties props;
     private final NetworkSetup setup;
     private final PrintStream log;
-    private final Path marker;
+    private final TeardownMarker marker;
     private final AtomicBoolean tornDown = new AtomicBoolean();
     private volatile boolean leftoversOnly;
     private ScheduledExecutorService sync;
     private Thread hook;
 
-    private NodeNetworking(NodeProperties props, NetworkSetup setup, PrintStream log, Path marker) {
+    private NodeNetworking(NodeProperties props, NetworkSetup setup, PrintStream log, TeardownMarker marker) {
         this.props = props;
         this.setup = setup;
         this.log = log;
@@ -60,7 +61,7 @@ final class NodeNetworking implements AutoCloseable {
         }
         NetifConfig config = new NetifConfig(localIps(props.localip()), props.interfacename(), props.healthPort(),
                 props.setupinterface(), props.setupiptables(), commandPrefix());
-        return new NodeNetworking(props, new NetworkSetup(config, log), log, stateDir().resolve("torn-down"));
+        return new NodeNetworking(props, new NetworkSetup(config, log), log, marker());
     }
 
     NetworkSetup setup() {
@@ -73,9 +74,10 @@ final class NodeNetworking implements AutoCloseable {
      */
     void beforeListeners() {
         try {
-            Files.deleteIfExists(marker);
+            Files.deleteIfExists(marker.file());
         } catch (IOException e) {
-            log.println("[WARN] nodecache networking: cannot remove the stale teardown marker " + marker + ": " + e);
+            log.println("[WARN] nodecache networking: cannot remove the stale teardown marker " + marker.file() + ": "
+                    + e);
         }
         setup.setUpAddressesFirst();
     }
@@ -124,8 +126,8 @@ final class NodeNetworking implements AutoCloseable {
         }
         boolean complete = leftoversOnly ? setup.tearDownLeftovers(TEARDOWN_BOUND) : setup.tearDown(TEARDOWN_BOUND);
         // Only a complete teardown spares the supervisor its own: anything left would send pods to nothing.
-        if (complete && !new TeardownMarker(marker).write()) {
-            log.println("[WARN] nodecache networking: cannot write the teardown marker " + marker);
+        if (complete && !marker.write()) {
+            log.println("[WARN] nodecache networking: cannot write the teardown marker " + marker.file());
         }
     }
 
@@ -148,12 +150,10 @@ final class NodeNetworking implements AutoCloseable {
         }
     }
 
+    /** The {@code localip} list as addresses, split as the Corefile's {@code __PILLAR__LOCAL__DNS__} is. */
     static List<InetAddress> localIps(String localip) {
         List<InetAddress> out = new ArrayList<>();
-        for (String s : localip.split("\\s*,\\s*")) {
-            if (s.isBlank()) {
-                continue;
-            }
+        for (String s : PillarValues.splitLocalIp(localip)) {
             if (!s.matches("[0-9a-fA-F.:]+")) {
                 throw new IllegalArgumentException("localip: '" + s + "' is not an IP address");
             }
@@ -166,10 +166,14 @@ final class NodeNetworking implements AutoCloseable {
         return out;
     }
 
-    /** Where the teardown marker lives: {@code NODECACHE_STATE_DIR} (or the system property), else /run/nodecache. */
-    static Path stateDir() {
-        String dir = System.getProperty("nodecache.state-dir", System.getenv("NODECACHE_STATE_DIR"));
-        return Path.of(dir == null || dir.isBlank() ? "/run/nodecache" : dir);
+    /**
+     * The marker where the supervisor looks for it ({@code NODECACHE_STATE_DIR}); tests point it elsewhere with the
+     * {@code nodecache.state-dir} system property.
+     */
+    static TeardownMarker marker() {
+        String dir = System.getProperty("nodecache.state-dir");
+        return TeardownMarker.fromEnvironment(
+                dir == null ? System.getenv() : Map.of(TeardownMarker.STATE_DIR_ENV, dir));
     }
 
     /**
