@@ -1,7 +1,6 @@
 package io.nodecache;
 
-import java.util.HashMap;
-import java.util.Locale;
+import io.nodecache.config.EarlyProperties;
 import java.util.Map;
 import java.util.Properties;
 
@@ -23,31 +22,22 @@ record Roles(boolean node, boolean dashboard, boolean embedded, boolean demo, in
         int firstNodePort, boolean teardownOnly) {
 
     static Roles read(String[] args, Map<String, String> env, Properties system) {
-        Map<String, String> v = new HashMap<>();
-        env.forEach((k, val) -> v.put(canonical(k), val));
-        system.forEach((k, val) -> v.put(canonical(k.toString()), val.toString()));
-        for (String a : args) {
-            if (a.startsWith("--") && a.indexOf('=') > 2) {
-                v.put(canonical(a.substring(2, a.indexOf('='))), a.substring(a.indexOf('=') + 1));
-            }
-        }
-        String conf = v.getOrDefault(canonical("nodecache.conf"), v.getOrDefault("conf", ""));
-        boolean embedded = conf.isBlank();
+        EarlyProperties v = EarlyProperties.from(args, env, system);
+        String conf = v.get("conf", "nodecache.conf");
+        boolean embedded = conf == null || conf.isBlank();
         return new Roles(bool(v, "nodecache.node.enabled", true), bool(v, "nodecache.dashboard.enabled", embedded),
-                embedded, bool(v, "nodecache.demo.enabled", embedded),
-                Integer.parseInt(v.getOrDefault(canonical("nodecache.demo.nodes"), "2")),
-                Integer.parseInt(v.getOrDefault(canonical("nodecache.demo.pods"), "6")),
-                Integer.parseInt(v.getOrDefault(canonical("nodecache.node.port"), "8181")),
+                embedded, bool(v, "nodecache.demo.enabled", embedded), integer(v, "nodecache.demo.nodes", 2),
+                integer(v, "nodecache.demo.pods", 6), integer(v, "nodecache.node.port", 8181),
                 bool(v, "nodecache.teardown-only", false));
     }
 
-    private static boolean bool(Map<String, String> v, String name, boolean fallback) {
-        String s = v.get(canonical(name));
+    private static boolean bool(EarlyProperties v, String name, boolean fallback) {
+        String s = v.get(name);
         return s == null || s.isBlank() ? fallback : Boolean.parseBoolean(s.strip());
     }
 
-    /** Spring's relaxed form, enough for these names: lower case, dots for underscores, no dashes. */
-    static String canonical(String name) {
-        return name.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "");
+    private static int integer(EarlyProperties v, String name, int fallback) {
+        String s = v.get(name);
+        return s == null || s.isBlank() ? fallback : Integer.parseInt(s.strip());
     }
 }

@@ -15,13 +15,17 @@ import org.springframework.boot.convert.DurationStyle;
  * node-cache's flags ({@code --localip=...}), {@code -Dnodecache.conf=...} and {@code NODECACHE_CONF=...}.
  * Anything it misreads is caught when Spring's own binding disagrees, and the node is rebuilt with Spring's.
  */
-final class EarlyProperties {
+public final class EarlyProperties {
 
     private final Map<String, String> values = new HashMap<>();
 
     private EarlyProperties() {}
 
-    static NodeProperties read(String[] args, Map<String, String> env, java.util.Properties system) {
+    /**
+     * The arguments, system properties and {@code NODECACHE_*} environment variables, by relaxed name, as Spring
+     * would see them before any context exists: the launcher reads its roles from here too.
+     */
+    public static EarlyProperties from(String[] args, Map<String, String> env, java.util.Properties system) {
         EarlyProperties p = new EarlyProperties();
         // Lowest precedence first, as Spring orders them: environment, system properties, arguments.
         env.forEach((k, v) -> {
@@ -35,6 +39,11 @@ final class EarlyProperties {
                 p.values.put(canonical(arg.substring(2, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
             }
         }
+        return p;
+    }
+
+    static NodeProperties read(String[] args, Map<String, String> env, java.util.Properties system) {
+        EarlyProperties p = from(args, env, system);
         return new NodeProperties(
                 p.get("conf", "nodecache.conf"),
                 p.get("localip", "nodecache.localip"),
@@ -66,7 +75,7 @@ final class EarlyProperties {
     }
 
     /** The value of the first name set, flag names before {@code nodecache.*}, as {@link NodeCacheFlags} does. */
-    private String get(String... names) {
+    public String get(String... names) {
         for (String n : names) {
             String v = values.get(canonical(n));
             if (v != null) {
