@@ -74,7 +74,6 @@ public final class ClusterMonitor implements AutoCloseable {
     });
     private volatile ClusterView last;
     private volatile CompletableFuture<ClusterView> inFlight;
-    private volatile long skipped;
 
     public ClusterMonitor(NodeDiscovery discovery, PodDirectory pods, NodeTransport transport, String transportKind,
             Duration interval, Duration timeout, Clock clock, ChainHistory chains, PrintStream log) {
@@ -101,7 +100,6 @@ public final class ClusterMonitor implements AutoCloseable {
         CompletableFuture<ClusterView> previous = inFlight;
         if (previous != null && !previous.isDone()) {
             // Still parsing the last round's answers: starting another would only pile up work and memory.
-            skipped++;
             return;
         }
         try {
@@ -115,11 +113,6 @@ public final class ClusterMonitor implements AutoCloseable {
         } catch (Exception e) {
             log.println("[WARN] nodecache dashboard: refresh failed: " + e);
         }
-    }
-
-    /** Refresh ticks skipped because the previous refresh had not finished. */
-    public long skippedRefreshes() {
-        return skipped;
     }
 
     /** One full refresh over every listed node; completes when each answered or timed out. */

@@ -1,6 +1,7 @@
 package io.nodecache.dashboard;
 
 import io.nodecache.dashboard.discovery.DiscoveredNode;
+import io.nodecache.dashboard.pods.PodDirectory;
 import io.nodecache.dashboard.pods.PodRef;
 import io.nodecache.dashboard.transport.NodeTransport;
 import io.nodecache.dashboard.transport.ServerSentEvents;
@@ -43,10 +44,10 @@ public final class MergedQueryStream implements AutoCloseable {
     private volatile boolean closed;
 
     /** Through {@link ClusterMonitor#transport()} and {@link ClusterMonitor#pods()}. */
-    public MergedQueryStream(NodeTransport transport, io.nodecache.dashboard.pods.PodDirectory pods, String nodeQuery,
+    public MergedQueryStream(NodeTransport transport, PodDirectory pods, String nodeQuery,
             String namespace, String pod, int capacity, Duration connectTimeout) {
         this.transport = transport;
-        this.pods = new PodDirectory(pods);
+        this.pods = pods;
         this.nodeQuery = nodeQuery;
         this.namespace = blank(namespace) ? null : namespace;
         this.pod = blank(pod) ? null : pod;
@@ -102,7 +103,7 @@ public final class MergedQueryStream implements AutoCloseable {
         switch (e.type()) {
             case "query" -> {
                 ObjectNode row = (ObjectNode) JSON.readTree(e.data());
-                Optional<PodRef> ref = pods.lookup(row.path("client").asString(), row.path("time").asString(null));
+                Optional<PodRef> ref = podAt(row.path("client").asString(), row.path("time").asString(null));
                 String ns = ref.map(PodRef::namespace).orElse(null);
                 String name = ref.map(PodRef::pod).orElse(null);
                 if ((namespace != null && !namespace.equals(ns)) || (pod != null && !pod.equals(name))) {
@@ -159,16 +160,14 @@ public final class MergedQueryStream implements AutoCloseable {
         return s == null || s.isBlank();
     }
 
-    /** The directory, looked up at the row's time (a reused IP keeps its older rows' pod). */
-    private record PodDirectory(io.nodecache.dashboard.pods.PodDirectory directory) {
-        Optional<PodRef> lookup(String ip, String time) {
-            Instant at;
-            try {
-                at = time == null ? Instant.now() : Instant.parse(time);
-            } catch (RuntimeException e) {
-                at = Instant.now();
-            }
-            return directory.lookup(ip, at);
+    /** The pod that had the row's client IP at the row's time (a reused IP keeps its older rows' pod). */
+    private Optional<PodRef> podAt(String ip, String time) {
+        Instant at;
+        try {
+            at = time == null ? Instant.now() : Instant.parse(time);
+        } catch (RuntimeException e) {
+            at = Instant.now();
         }
+        return pods.lookup(ip, at);
     }
 }

@@ -41,9 +41,4 @@ public record NodeView(
     public static final String NOT_READY = "not-ready";
     public static final String UNREACHABLE = "unreachable";
     public static final String GONE = "gone";
-
-    /** Whether this node's figures count in the cluster's totals: it answered the last refresh. */
-    boolean reporting() {
-        return !stale && lastSeen != null && !GONE.equals(state);
-    }
 }
