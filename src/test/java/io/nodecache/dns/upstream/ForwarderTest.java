@@ -207,7 +207,8 @@ class ForwarderTest {
         assertTrue(forwarder.anyHealthy());
 
         assertInstanceOf(UpstreamFailedException.class, failure(send(forwarder, false)));
-        await("down", () -> !forwarder.anyHealthy());
+        // The upstream is marked down just before the listener hears of it: wait for both.
+        await("down", () -> !forwarder.anyHealthy() && !listener.healthChanges.isEmpty());
         UpstreamStatus down = forwarder.upstreams().get(0);
         assertFalse(down.healthy());
         assertTrue(down.consecutiveFails() > 2, "fails " + down.consecutiveFails());
@@ -215,7 +216,7 @@ class ForwarderTest {
         assertTrue(listener.healthcheckFailures.get() >= 3);
 
         up.silent(false);
-        await("up again", forwarder::anyHealthy);
+        await("up again", () -> forwarder.anyHealthy() && listener.healthChanges.size() >= 2);
         assertEquals(0, forwarder.upstreams().get(0).consecutiveFails());
         assertEquals(new RecordingListener.HealthChange(up.address(), true), listener.healthChanges.get(1));
 
