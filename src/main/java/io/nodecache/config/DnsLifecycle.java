@@ -48,6 +48,7 @@ final class DnsLifecycle implements SmartLifecycle {
     private final LoggingSwitch logging;
     private final PrintStream log;
     private final NodeNetworking networking;
+    private final NodeStop nodeStop;
     private AuthoritativeServer embeddedUpstream;
     private volatile CorefileReloader reloader;
     private volatile boolean running;
@@ -60,6 +61,7 @@ final class DnsLifecycle implements SmartLifecycle {
         this.dispatcher = dispatcher;
         this.logging = logging;
         this.log = log;
+        this.nodeStop = new NodeStop(runtime, networking, log);
     }
 
     @Override
@@ -84,6 +86,7 @@ final class DnsLifecycle implements SmartLifecycle {
             if (networking != null) {
                 networking.listenersBound();
             }
+            nodeStop.armJvmHook();
             dispatcher.start();
             reloadEvery(config).ifPresent(interval -> {
                 reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
@@ -163,7 +166,10 @@ final class DnsLifecycle implements SmartLifecycle {
             return;
         }
         running = false;
-        closeStarted();
+        // Not ready, the teardown (unless another instance serves), lameduck, listeners closed: see NodeStop.
+        nodeStop.run();
+        nodeStop.disarmJvmHook();
+        closeRest();
     }
 
     private void closeStarted() {
@@ -171,6 +177,10 @@ final class DnsLifecycle implements SmartLifecycle {
         if (networking != null) {
             networking.close();
         }
+        closeRest();
+    }
+
+    private void closeRest() {
         dispatcher.close();
         if (reloader != null) {
             reloader.close();

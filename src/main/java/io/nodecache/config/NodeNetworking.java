@@ -21,31 +21,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The node's host networking over its life ({@code setupinterface}, {@code setupiptables}): the local IPs on their
  * interface before the listeners bind to them, node-cache's rules right after the listeners are bound (the rules
- * steer pods' DNS here, so never before something answers), a repair every {@code syncinterval}, and a teardown that
- * runs first when the process is told to stop.
+ * steer pods' DNS here, so never before something answers), a repair every {@code syncinterval}, and a teardown when
+ * the node stops — unless another instance on the node still serves the addresses.
  *
  * <p>node-cache's worst failures leave rules behind with nothing listening, and every pod on the node loses DNS. So
- * the teardown runs from a JVM shutdown hook of its own, concurrently with Spring's (a component hanging in its stop
- * cannot delay it), is bounded in time, and a watchdog halts the JVM if the shutdown as a whole outlives
- * {@link #SHUTDOWN_BOUND}. When the teardown completed it leaves a marker ({@link TeardownMarker}) so
- * the container's supervisor, which tears down whenever the JVM dies without it, does not do it twice.
+ * the teardown runs first when the node is told to stop ({@link NodeStop}, from a JVM hook of its own, so a
+ * component hanging in Spring's stop cannot delay it), bounded in time. When it completed it leaves a marker
+ * ({@link TeardownMarker}) so the container's supervisor, which tears down whenever the JVM dies without it, does not
+ * do it twice.
+ *
+ * <p>A surge rollout runs two instances on one node for a while, serving the same addresses (SO_REUSEPORT). They know
+ * of each other through the sockets themselves ({@link NetworkSetup#othersServing}): an instance that finds another's
+ * socket on a local IP's port 53 neither removes the rules and addresses at start nor at stop; the last to stop does.
  */
 final class NodeNetworking implements AutoCloseable {
 
     /** How long the teardown's commands may take in all. */
     static final Duration TEARDOWN_BOUND = Duration.ofSeconds(10);
 
-    /** The JVM is halted if its shutdown lasts longer: under Kubernetes' default 30 s grace period. */
-    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(20);
+    /** How long looking for another instance's sockets may take. */
+    private static final Duration LOOK_BOUND = Duration.ofSeconds(2);
 
     private final NodeProperties props;
     private final NetworkSetup setup;
     private final PrintStream log;
     private final TeardownMarker marker;
-    private final AtomicBoolean tornDown = new AtomicBoolean();
+    private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean leftoversOnly;
+    private volatile boolean handOverLogged;
     private ScheduledExecutorService sync;
-    private Thread hook;
 
     private NodeNetworking(NodeProperties props, NetworkSetup setup, PrintStream log, TeardownMarker marker) {
         this.props = props;
@@ -69,8 +73,8 @@ final class NodeNetworking implements AutoCloseable {
     }
 
     /**
-     * Before the listeners bind: clears what a previous instance left and puts the local IPs on their interface
-     * (the listeners bind to them). The rules wait for {@link #listenersBound()}.
+     * Before the listeners bind: clears what a previous instance left (unless one still serves) and puts the local
+     * IPs on their interface (the listeners bind to them). The rules wait for {@link #listenersBound()}.
      */
     void beforeListeners() {
         try {
@@ -82,7 +86,7 @@ final class NodeNetworking implements AutoCloseable {
         setup.setUpAddressesFirst();
     }
 
-    /** The listeners are bound: from now on the rules are kept, repaired every sync interval, torn down on stop. */
+    /** The listeners are bound: from now on the rules are kept and repaired every sync interval. */
     void listenersBound() {
         setup.armRules();
         sync = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,37 +96,56 @@ final class NodeNetworking implements AutoCloseable {
         });
         long every = props.syncinterval().toMillis();
         sync.scheduleWithFixedDelay(setup::sync, every, every, TimeUnit.MILLISECONDS);
-        hook = new Thread(this::onJvmShutdown, "nodecache-teardown");
-        Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    private void onJvmShutdown() {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(SHUTDOWN_BOUND.toMillis());
-                log.println("[ERROR] nodecache: shutdown took longer than " + SHUTDOWN_BOUND + ": halting");
-                log.flush();
-                Runtime.getRuntime().halt(143);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "nodecache-shutdown-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        tearDown();
-    }
-
-    /** Removes rules, then addresses, once, unless {@code skipteardown}; leaves the marker when it completed. */
-    void tearDown() {
-        if (!tornDown.compareAndSet(false, true)) {
-            return;
-        }
+    /**
+     * The node was told to stop: no more repairs, and the teardown now, before the lameduck period, unless another
+     * instance serves the addresses (then they stay, and pods keep their cache through the handover).
+     */
+    void stopping() {
         if (sync != null) {
             sync.shutdownNow();
         }
+        tearDownUnlessServed();
+    }
+
+    /** This instance no longer answers: tears down if no other instance serves the addresses now. */
+    void listenersClosed() {
+        tearDownUnlessServed();
+    }
+
+    /** What the supervisor's teardown-only run does: remove what a node with these flags left, then the marker. */
+    void tearDownLeftovers() {
+        leftoversOnly = true;
+        tearDownUnlessServed();
+    }
+
+    /** Whether this instance removed its rules and addresses (or was told to leave them: skipteardown). */
+    boolean done() {
+        return done.get();
+    }
+
+    private synchronized void tearDownUnlessServed() {
+        if (done.get()) {
+            return;
+        }
         if (props.skipteardown()) {
+            done.set(true);
             log.println("[INFO] nodecache networking: skipteardown: rules and addresses left in place");
             return;
+        }
+        List<String> others = setup.othersServing(LOOK_BOUND);
+        if (!others.isEmpty()) {
+            if (!handOverLogged) {
+                handOverLogged = true;
+                log.println("[INFO] nodecache networking: another instance serves " + String.join(", ", others)
+                        + ": rules and addresses left to it");
+            }
+            return;
+        }
+        done.set(true);
+        if (sync != null) {
+            sync.shutdownNow();
         }
         boolean complete = leftoversOnly ? setup.tearDownLeftovers(TEARDOWN_BOUND) : setup.tearDown(TEARDOWN_BOUND);
         // Only a complete teardown spares the supervisor its own: anything left would send pods to nothing.
@@ -131,23 +154,10 @@ final class NodeNetworking implements AutoCloseable {
         }
     }
 
-    /** What the supervisor's teardown-only run does: remove what a node with these flags left, then the marker. */
-    void tearDownLeftovers() {
-        leftoversOnly = true;
-        tearDown();
-    }
-
-    /** A context closed without the JVM exiting (tests, a failed start): tears down and drops the JVM hook. */
+    /** A context closed without a stop sequence (a failed start): tears down unless another instance serves. */
     @Override
     public void close() {
-        tearDown();
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running or has run: nothing to remove.
-            }
-        }
+        stopping();
     }
 
     /** The {@code localip} list as addresses, split as the Corefile's {@code __PILLAR__LOCAL__DNS__} is. */

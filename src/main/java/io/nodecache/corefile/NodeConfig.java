@@ -1,5 +1,6 @@
 package io.nodecache.corefile;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,5 +13,10 @@ public record NodeConfig(String source, List<ServerBlock> blocks) {
 
     public NodeConfig {
         blocks = List.copyOf(blocks);
+    }
+
+    /** The longest {@code lameduck} of any block's {@code health}: zero when none asks for one. */
+    public Duration lameduck() {
+        return blocks.stream().map(ServerBlock::lameduck).max(Duration::compareTo).orElse(Duration.ZERO);
     }
 }

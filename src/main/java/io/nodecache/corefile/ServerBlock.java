@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param forward    {@code forward}, if present
  * @param reload     {@code reload} poll interval, if present
  * @param health     {@code health} listen address, if present
+ * @param lameduck   {@code health { lameduck D }}: how long the node keeps answering, not ready, before it stops
  * @param prometheus {@code prometheus} listen address, if present
  * @param line       the line of the block key, for messages
  */
@@ -33,6 +34,7 @@ public record ServerBlock(
         Optional<ForwardConfig> forward,
         Optional<Duration> reload,
         Optional<InetSocketAddress> health,
+        Duration lameduck,
         Optional<InetSocketAddress> prometheus,
         int line) {
 

@@ -63,13 +63,14 @@ final class ServerBlockReader {
         Optional<ForwardConfig> forward = Optional.empty();
         Optional<Duration> reload = Optional.empty();
         Optional<InetSocketAddress> health = Optional.empty();
+        Duration lameduck = Duration.ZERO;
         Optional<InetSocketAddress> prometheus = Optional.empty();
         for (Directive d : raw.body()) {
             String name = d.text();
             if (!seen.add(name)) {
                 throw args.fail(d.name(), "directive '" + name + "' is given twice in this server block");
             }
-            if (!name.equals("cache") && !name.equals("forward")) {
+            if (!name.equals("cache") && !name.equals("forward") && !name.equals("health")) {
                 args.noBlock(d, name);
             }
             switch (name) {
@@ -90,6 +91,7 @@ final class ServerBlockReader {
                 case "health" -> {
                     args.count(d, "health", 0, 1);
                     health = Optional.of(listen(d, "health", DEFAULT_HEALTH));
+                    lameduck = lameduck(d);
                 }
                 case "prometheus" -> {
                     args.count(d, "prometheus", 0, 1);
@@ -101,7 +103,21 @@ final class ServerBlockReader {
             }
         }
         return new ServerBlock(zones, port, List.copyOf(binds), errors, log, loop, cache, forward, reload, health,
-                prometheus, first.line());
+                lameduck, prometheus, first.line());
+    }
+
+    /** CoreDNS's {@code health [ADDRESS] { lameduck DURATION }}: the only option the health plugin has. */
+    private Duration lameduck(Directive d) throws CorefileException {
+        Duration lameduck = Duration.ZERO;
+        for (Directive o : d.block() == null ? List.<Directive>of() : d.block()) {
+            if (!o.text().equals("lameduck")) {
+                throw args.fail(o.name(), "health: unknown option '" + o.text() + "' (only lameduck)");
+            }
+            args.noBlock(o, "health lameduck");
+            args.count(o, "health lameduck", 1, 1);
+            lameduck = args.duration(o.args().get(0), "health lameduck");
+        }
+        return lameduck;
     }
 
     private int keyPort(Token key, String part) throws CorefileException {

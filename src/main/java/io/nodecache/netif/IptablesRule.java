@@ -77,6 +77,24 @@ record IptablesRule(boolean ipv6, String table, String chain, List<String> spec)
         return args;
     }
 
+    /**
+     * How many copies of this rule a {@code iptables-save -t TABLE} output holds, by the line iptables-save prints
+     * for it ({@code -A CHAIN -d X/32 -p udp -m udp --dport 53 -m comment --comment "..." -j NOTRACK}, the same for
+     * nft and legacy). A differently printed copy is not counted: the count only serves to remove duplicates.
+     */
+    long copiesIn(String tableSave) {
+        String line = saveLine();
+        return tableSave.lines().map(String::strip).filter(line::equals).count();
+    }
+
+    private String saveLine() {
+        // spec: -p PROTO ADDRFLAG ADDR PORTFLAG PORT -j TARGET -m comment --comment COMMENT
+        String proto = spec.get(1);
+        return "-A " + chain + " " + spec.get(2) + " " + spec.get(3) + (ipv6 ? "/128" : "/32") + " -p " + proto
+                + " -m " + proto + " " + spec.get(4) + " " + spec.get(5) + " -m comment --comment \"" + spec.get(11)
+                + "\" -j " + spec.get(7);
+    }
+
     @Override
     public String toString() {
         return (ipv6 ? "ip6tables" : "iptables") + " -t " + table + " " + chain + " " + String.join(" ", spec);

@@ -40,6 +40,7 @@ public final class NetworkSetup {
     private final NetifConfig config;
     private final PrintStream log;
     private final CommandRunner runner;
+    private final PortHolders holders;
     private final int lockWaitSeconds;
     private final List<IptablesRule> rules = new ArrayList<>();
     private final Map<String, AtomicLong> errors = new LinkedHashMap<>();
@@ -69,6 +70,7 @@ public final class NetworkSetup {
         this.config = config;
         this.log = log;
         this.runner = new CommandRunner(config.commandPrefix());
+        this.holders = new PortHolders(runner);
         for (String type : ERROR_TYPES) {
             errors.put(type, new AtomicLong());
         }
@@ -85,14 +87,21 @@ public final class NetworkSetup {
         lock.lock();
         try {
             Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+            List<String> others = othersServing(COMMAND_TIMEOUT);
             if (config.setupIptables()) {
                 chooseBackend();
-                if (backendUsable) {
+            }
+            if (!others.isEmpty()) {
+                // A surge rollout: the old instance still serves; its rules and addresses are ours too from now on.
+                log.println("netif: another instance serves " + String.join(", ", others)
+                        + ": keeping its rules and addresses, adding only what is missing");
+            } else {
+                if (config.setupIptables() && backendUsable) {
                     removeRules(deadline);
                 }
-            }
-            if (config.setupInterface()) {
-                removeLeftoverInterface(deadline);
+                if (config.setupInterface()) {
+                    removeLeftoverInterface(deadline);
+                }
             }
             active = true;
             check(false);
@@ -142,6 +151,14 @@ public final class NetworkSetup {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The sockets another process holds on a local IP's DNS port ({@code "udp 169.254.20.10:53"}): another instance
+     * of the node cache serving them (a surge rollout). Empty when this process is the only one.
+     */
+    public List<String> othersServing(Duration timeout) {
+        return holders.others(config.localIps(), IptablesRule.DNS_PORT, timeout);
     }
 
     /**
@@ -289,10 +306,12 @@ public final class NetworkSetup {
             }
         }
         int present = 0;
+        Map<String, String> saved = new java.util.HashMap<>();
         for (IptablesRule rule : rules) {
             CommandRunner.Result checked = iptables(rule, "-C", deadline);
             if (checked.ok()) {
                 present++;
+                removeExtraCopies(rule, saved, deadline);
                 continue;
             }
             if (!absent(checked)) {
@@ -310,6 +329,24 @@ public final class NetworkSetup {
             }
         }
         rulesPresent = present;
+    }
+
+    /**
+     * Two instances repairing at once (a surge rollout) may both insert a missing rule: the copies past the first go,
+     * one {@code -D} each, so the rule itself is never absent.
+     */
+    private void removeExtraCopies(IptablesRule rule, Map<String, String> saved, Instant deadline) {
+        String key = rule.ipv6() + " " + rule.table();
+        String save = saved.computeIfAbsent(key,
+                k -> run(List.of(backend.saveBinary(rule.ipv6()), "-t", rule.table()), deadline).stdout());
+        for (long extra = rule.copiesIn(save) - 1; extra > 0; extra--) {
+            CommandRunner.Result deleted = iptables(rule, "-D", deadline);
+            if (!deleted.ok()) {
+                failIptables("deleting a duplicate of " + rule, deleted);
+                return;
+            }
+            log.println("netif: removed a duplicate of rule " + rule);
+        }
     }
 
     /** Removes every copy of each rule; a rule already gone is not an error. */

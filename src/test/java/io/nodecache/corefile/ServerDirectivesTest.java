@@ -82,6 +82,12 @@ class ServerDirectivesTest {
         assertThat(directive.equals("health") ? b.health() : b.prometheus()).hasValue(expected);
     }
 
+    @Test
+    void lameduckIsHowLongTheNodeKeepsAnsweringAfterItWasToldToStop() {
+        assertThat(block("health 169.254.20.10:8080 {\n lameduck 5s\n}").lameduck()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(block("health :8080").lameduck()).isEqualTo(Duration.ZERO);
+    }
+
     static Stream<Arguments> shouldFail() {
         return Stream.of(
                 arguments("reload 1s", 2, "reload interval must be at least 2s, got 1s"),
@@ -102,7 +108,10 @@ class ServerDirectivesTest {
                 arguments("health node1:8080", 2, "health: 'node1' is not an IP address"),
                 arguments("health ::1:8080", 2, "must be in brackets"),
                 arguments("health :70000", 2, "out of range"),
-                arguments("health {\n lameduck 5s\n}", 2, "health: takes no block"),
+                arguments("health {\n lameduck\n}", 3, "health lameduck: expected 1 argument, got 0"),
+                arguments("health {\n lameduck soon\n}", 3, "health lameduck: 'soon' is not a duration"),
+                arguments("health {\n lameduck 5s 6s\n}", 3, "health lameduck: unexpected argument '6s'"),
+                arguments("health {\n timeout 5s\n}", 3, "health: unknown option 'timeout' (only lameduck)"),
                 arguments("prometheus :http", 2, "prometheus: 'http' in ':http' is not a port number"),
                 arguments("prometheus :9153 :9253", 2, "prometheus: unexpected argument ':9253'"));
     }

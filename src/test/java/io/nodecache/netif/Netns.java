@@ -50,6 +50,16 @@ final class Netns implements AutoCloseable {
         quietly("ip", "addr", "add", "127.0.0.1/8", "dev", "lo");
     }
 
+    /** A DNS server (dnsmasq) in the namespace on {@code ip} port {@code port}, UDP and TCP: another process serving. */
+    Process serveDns(String ip, int port) throws IOException {
+        List<String> all = new ArrayList<>(prefix());
+        all.addAll(List.of("dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
+                "--bind-interfaces", "--listen-address=" + ip, "--except-interface=nothing", "--port=" + port,
+                "--user=root", "--pid-file="));
+        return new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
     /** The rule lines ({@code -A ...}) of a save command, e.g. {@code iptables-nft-save}. */
     List<String> rules(String save) {
         return exec(save).lines().filter(l -> l.startsWith("-A ")).toList();

@@ -154,6 +154,48 @@ class NetworkSetupTest {
     }
 
     @Test
+    void aDuplicateAddedByHandIsRemovedByTheNextSyncAndTheRuleStays() {
+        NetworkSetup s = setup(IP);
+        s.setUp();
+        // What two instances repairing at the same moment can do: the same rule inserted twice.
+        ns.exec("iptables", "-t", "raw", "-I", "PREROUTING", "1", "-p", "udp", "-d", IP, "--dport", "53", "-j",
+                "NOTRACK", "-m", "comment", "--comment", "NodeLocal DNS Cache: skip conntrack");
+        assertThat(ours()).hasSize(13);
+
+        s.sync();
+
+        List<String> all = ns.rules("iptables-nft-save");
+        assertThat(new HashSet<>(all)).hasSameSizeAs(all);
+        assertThat(ours()).hasSize(12);
+        assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("removed a duplicate of rule");
+        assertThat(s.errors().values()).allMatch(n -> n == 0);
+    }
+
+    @Test
+    void anotherInstanceServingTheAddressIsSeenAndItsRulesAreKeptAtStart() throws Exception {
+        setup(IP).setUp(); // the old instance's rules and address
+        Process other = ns.serveDns(IP, 53); // and its sockets: it still serves
+        try {
+            NetworkSetup next = setup(IP);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (next.othersServing(Duration.ofSeconds(5)).size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(next.othersServing(Duration.ofSeconds(5))).containsExactly("udp " + IP + ":53", "tcp " + IP + ":53");
+
+            next.setUp();
+
+            assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("another instance serves udp " + IP + ":53");
+            assertThat(ours()).hasSize(12);
+            List<String> all = ns.rules("iptables-nft-save");
+            assertThat(new HashSet<>(all)).hasSameSizeAs(all);
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+        assertThat(setup(IP).othersServing(Duration.ofSeconds(5))).as("its socket went with it").isEmpty();
+    }
+
+    @Test
     void anAddressRemovedByHandComesBack() {
         NetworkSetup s = setup(IP);
         s.setUp();

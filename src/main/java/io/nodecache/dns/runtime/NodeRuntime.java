@@ -265,6 +265,19 @@ public final class NodeRuntime implements AutoCloseable {
         return healthServers.values().stream().map(HealthServer::address).toList();
     }
 
+    /**
+     * Stops answering: closes the DNS listeners and the health servers, keeping caches and forwarders for
+     * {@link #close()}. What a stopping node does at the end of its lameduck period.
+     */
+    public void closeListeners() {
+        server.close();
+        List<HealthServer> health;
+        synchronized (this) {
+            health = List.copyOf(healthServers.values());
+        }
+        health.forEach(HealthServer::close);
+    }
+
     @Override
     public synchronized void close() {
         scheduler.shutdownNow();

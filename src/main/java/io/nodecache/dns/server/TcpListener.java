@@ -53,6 +53,8 @@ final class TcpListener implements AutoCloseable {
     InetSocketAddress bind(InetSocketAddress address) throws IOException {
         server = new ServerSocket();
         server.setReuseAddress(true);
+        // As the UDP sockets: a second instance on the node (a surge rollout) binds beside this one.
+        server.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
         try {
             server.bind(address, 256);
         } catch (IOException e) {

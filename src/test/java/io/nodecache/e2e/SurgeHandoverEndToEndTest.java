@@ -1,0 +1,119 @@
+package io.nodecache.e2e;
+
+import static io.nodecache.e2e.KubeProxyNode.FROM_COREDNS;
+import static io.nodecache.e2e.KubeProxyNode.FROM_NODECACHE;
+import static io.nodecache.e2e.KubeProxyNode.KUBE_DNS;
+import static io.nodecache.e2e.KubeProxyNode.LINK_LOCAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A DaemonSet rollout with {@code maxSurge: 1, maxUnavailable: 0} on one kube-proxy node, for real: instance A serves
+ * (under the image's supervisor), pods look names up without pause, instance B starts beside A on the same addresses
+ * and ports (SO_REUSEPORT), A is sent SIGTERM, goes unready, keeps answering through its lameduck period, stops, and
+ * leaves the rules and addresses to B. No lookup fails, every answer is nodecache's (none fell through to CoreDNS),
+ * and the rules are there once each afterwards. Then B stops alone and removes them.
+ */
+class SurgeHandoverEndToEndTest {
+
+    static final String COREFILE = ".:53 {\n"
+            + "    errors\n"
+            + "    cache 30\n"
+            + "    bind " + LINK_LOCAL + " " + KUBE_DNS + "\n"
+            + "    forward . " + KubeProxyNode.UPSTREAM + "\n"
+            + "    health " + LINK_LOCAL + ":8080 {\n"
+            + "        lameduck 2s\n"
+            + "    }\n"
+            + "    prometheus " + LINK_LOCAL + ":9253\n"
+            + "}\n";
+
+    KubeProxyNode node;
+
+    @BeforeEach
+    void buildTheNode() throws Exception {
+        node = new KubeProxyNode();
+        node.addPod(KUBE_DNS);
+        node.addPod(LINK_LOCAL);
+    }
+
+    @AfterEach
+    void tearDownTheNode() throws Exception {
+        node.close();
+    }
+
+    @Test
+    void aSurgeRolloutLosesNoLookupAndLeavesTheRulesToTheNewInstance() throws Exception {
+        Process a = node.startNodecache("a", true, COREFILE);
+        node.awaitAnswer(node.pods.get(0), FROM_NODECACHE, a, "a");
+        node.awaitAnswer(node.pods.get(1), FROM_NODECACHE, a, "a");
+        int rules = node.nodeCacheRules().size();
+
+        // Lookups without pause: the pods' glibc resolvers (attempts:2 timeout:1), and dig with one try and no
+        // retry, whose timeouts count the queries lost on the way.
+        String stop = node.work.resolve("stop").toString();
+        for (int i = 0; i < 2; i++) {
+            String pod = node.pods.get(i);
+            node.inPod(pod, "getent-" + i, "while [ ! -e " + stop + " ]; do "
+                    + "if r=$(getent hosts www.example); then echo \"ok ${r%% *}\"; else echo failed; fi; done");
+            node.inPod(pod, "dig-" + i, "while [ ! -e " + stop + " ]; do "
+                    + "if r=$(dig +tries=1 +time=1 +short @" + (i == 0 ? KUBE_DNS : LINK_LOCAL) + " www.example); "
+                    + "then echo \"ok $r\"; else echo lost; fi; done");
+        }
+        Thread.sleep(1000);
+
+        Process b = node.startNodecache("b", true, COREFILE);
+        node.awaitLog("b", "Started NodecacheApplication", b);
+        assertTrue(Files.readString(node.log("b")).contains("another instance serves"),
+                "B found A serving and kept its rules");
+
+        long sigterm = System.nanoTime();
+        a.destroy(); // the kubelet's SIGTERM to the old pod, once the new one is ready
+        node.awaitLog("a", "lameduck", a);
+        assertTrue(a.waitFor(30, TimeUnit.SECONDS), "A stopped");
+        long stopped = System.nanoTime();
+        Thread.sleep(3000); // B alone now
+        Files.writeString(node.work.resolve("stop"), "");
+        Thread.sleep(2500); // the loops see the stop file
+
+        String aLog = Files.readString(node.log("a"));
+        assertTrue(aLog.contains("rules and addresses left to it"), aLog);
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(stopped - sigterm) >= 2000, "A answered through its lameduck");
+        Map<String, Long> total = new java.util.TreeMap<>();
+        for (String file : List.of("getent-0", "getent-1", "dig-0", "dig-1")) {
+            Map<String, Long> outcomes = Files.readAllLines(node.work.resolve(file)).stream()
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            System.out.println("handover " + file + ": " + outcomes);
+            outcomes.forEach((k, v) -> total.merge(file.replaceAll("-\\d", "") + " " + k, v, Long::sum));
+            assertTrue(outcomes.getOrDefault("ok " + FROM_NODECACHE, 0L) >= 20, file + " looked names up: " + outcomes);
+            assertTrue(!outcomes.containsKey("ok " + FROM_COREDNS), file + ": nothing fell through to CoreDNS");
+            if (file.startsWith("getent")) {
+                assertEquals(Map.of("ok " + FROM_NODECACHE, outcomes.get("ok " + FROM_NODECACHE)), outcomes,
+                        file + ": no lookup failed");
+            }
+        }
+        System.out.println("handover totals: " + total);
+
+        List<String> after = node.nodeCacheRules();
+        assertEquals(rules, after.size(), "every rule still there, once: " + after);
+        assertEquals(after.size(), new HashSet<>(after).size(), "no duplicates: " + after);
+        assertTrue(node.addresses().contains(KUBE_DNS + "/32"), "the kube-dns IP stays on the node");
+        assertEquals(FROM_NODECACHE, node.lookup(node.pods.get(0)), "B answers");
+
+        // B is the last instance: it removes everything when it stops, and pods go back to CoreDNS.
+        b.destroy();
+        assertTrue(b.waitFor(30, TimeUnit.SECONDS), "B stopped");
+        assertEquals(List.of(), node.nodeCacheRules());
+        assertEquals(FROM_COREDNS, node.lookup(node.pods.get(0)), "back to CoreDNS through kube-proxy");
+    }
+}
