@@ -62,6 +62,7 @@ final class DnsLifecycle implements SmartLifecycle {
         this.logging = logging;
         this.log = log;
         this.nodeStop = new NodeStop(runtime, networking, log);
+        ReadinessFile.follow(runtime.readiness(), log);
     }
 
     @Override

@@ -52,6 +52,28 @@ class SurgeHandoverEndToEndTest {
         node.close();
     }
 
+    /** The readiness probe the chart runs in the container: its exit status and what it printed. */
+    private String probe(String instance) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh",
+                java.nio.file.Path.of("src", "main", "sh", "nodecache-supervisor").toAbsolutePath().toString(),
+                "--probe-ready").redirectErrorStream(true);
+        pb.environment().put("NODECACHE_STATE_DIR", node.work.resolve(instance + "-state").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return p.exitValue() + " " + out;
+    }
+
+    private void awaitProbe(String instance, int status) throws Exception {
+        long deadline = System.nanoTime() + KubeProxyNode.WAIT.toNanos();
+        String got = probe(instance);
+        while (!got.startsWith(status + " ") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            got = probe(instance);
+        }
+        assertTrue(got.startsWith(status + " "), instance + "'s probe: " + got);
+    }
+
     @Test
     void aSurgeRolloutLosesNoLookupAndLeavesTheRulesToTheNewInstance() throws Exception {
         Process a = node.startNodecache("a", true, COREFILE);
@@ -76,10 +98,13 @@ class SurgeHandoverEndToEndTest {
         node.awaitLog("b", "Started NodecacheApplication", b);
         assertTrue(Files.readString(node.log("b")).contains("another instance serves"),
                 "B found A serving and kept its rules");
+        awaitProbe("b", 0); // the kubelet's exec probe of the new pod asks B, not whoever holds the health port
 
         long sigterm = System.nanoTime();
         a.destroy(); // the kubelet's SIGTERM to the old pod, once the new one is ready
         node.awaitLog("a", "lameduck", a);
+        assertTrue(a.isAlive(), "A is still in its lameduck period");
+        assertTrue(probe("a").startsWith("1 shutting down (lameduck)"), "A is unready as soon as it is told to stop");
         assertTrue(a.waitFor(30, TimeUnit.SECONDS), "A stopped");
         long stopped = System.nanoTime();
         Thread.sleep(3000); // B alone now
@@ -109,6 +134,8 @@ class SurgeHandoverEndToEndTest {
         assertEquals(after.size(), new HashSet<>(after).size(), "no duplicates: " + after);
         assertTrue(node.addresses().contains(KUBE_DNS + "/32"), "the kube-dns IP stays on the node");
         assertEquals(FROM_NODECACHE, node.lookup(node.pods.get(0)), "B answers");
+
+        assertEquals("0 ", probe("b"), "B is ready");
 
         // B is the last instance: it removes everything when it stops, and pods go back to CoreDNS.
         b.destroy();

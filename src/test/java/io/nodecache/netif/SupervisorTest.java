@@ -186,6 +186,40 @@ class SupervisorTest {
     }
 
     @Test
+    void probeReadySaysReadyOnlyWhenTheJvmsReadinessFileDoes() throws Exception {
+        Path state = dir.resolve("state");
+        assertEquals("1 not started: no " + state.resolve("ready"), probe(state));
+        Files.createDirectories(state);
+        Files.writeString(state.resolve("ready"), "ready\n");
+        assertEquals("0 ", probe(state));
+        Files.writeString(state.resolve("ready"), "shutting down (lameduck): still answering, not taking new traffic\n");
+        assertEquals("1 shutting down (lameduck): still answering, not taking new traffic", probe(state));
+    }
+
+    @Test
+    void aStaleReadinessFileCountsForNothingOnceTheSupervisorStartsAgain() throws Exception {
+        Path state = dir.resolve("state");
+        Files.createDirectories(state);
+        Files.writeString(state.resolve("ready"), "ready\n"); // left by the container's previous run
+
+        Process supervisor = start(Map.of(), "--fake.run=hang");
+        awaitFile(dir.resolve("ready"));
+
+        assertEquals("1 not started: no " + state.resolve("ready"), probe(state));
+        supervisor.destroy();
+        exitStatus(supervisor);
+    }
+
+    private String probe(Path state) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "--probe-ready").redirectErrorStream(true);
+        pb.environment().put("NODECACHE_STATE_DIR", state.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return p.exitValue() + " " + out;
+    }
+
+    @Test
     void noCommandIsAUsageError() throws Exception {
         Process supervisor = new ProcessBuilder(SCRIPT.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("supervisor.log").toFile()).start();

@@ -1,5 +1,8 @@
 package io.nodecache.dns.runtime;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * Whether the node may receive traffic: its listeners are bound and an upstream has answered a health probe.
  * Kubernetes sends no DNS to a pod (or, with Cilium, no redirected traffic) until this turns true.
@@ -10,12 +13,30 @@ public final class Readiness {
     private volatile boolean upstreamHealthy;
     private volatile boolean stopping;
 
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
     void listening(boolean value) {
+        boolean was = ready();
         listening = value;
+        changed(was);
     }
 
     void upstreamHealthy(boolean value) {
+        boolean was = ready();
         upstreamHealthy = value;
+        changed(was);
+    }
+
+    /** Calls {@code listener} whenever {@link #ready()} changes (on the changing thread), and once now. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+        listener.run();
+    }
+
+    private void changed(boolean was) {
+        if (was != ready()) {
+            listeners.forEach(Runnable::run);
+        }
     }
 
     /**
@@ -23,7 +44,9 @@ public final class Readiness {
      * Kubernetes stops sending it traffic (Cilium's redirect, a rollout's count) before it stops answering.
      */
     public void stopping() {
+        boolean was = ready();
         stopping = true;
+        changed(was);
     }
 
     public boolean ready() {
