@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -93,7 +94,7 @@ public final class ReusePortHttpServer implements AutoCloseable {
      * Binds {@code address} (port 0 picks one) for {@code routes}, path to route; connections are accepted from
      * {@link #start()} on, as the JDK server did.
      *
-     * @param name the event-loop thread's name, before {@code -PORT}
+     * @param name the event-loop thread's name, before {@code -PORT} (the port asked for)
      * @throws IOException the address cannot be bound (in use by a socket without SO_REUSEPORT, or not local)
      */
     public ReusePortHttpServer(String name, InetSocketAddress address, Map<String, Route> routes) throws IOException {
@@ -208,7 +209,11 @@ public final class ReusePortHttpServer implements AutoCloseable {
                     .set(HttpHeaderNames.DATE, DateFormatter.format(new Date()))
                     .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-            HttpUtil.setKeepAlive(res.headers(), req.protocolVersion(), keepAlive);
+            if (keepAlive) {
+                HttpUtil.setKeepAlive(res.headers(), req.protocolVersion(), true);
+            } else {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             ChannelFuture written = ctx.writeAndFlush(res);
             if (!keepAlive) {
                 written.addListener(ChannelFutureListener.CLOSE);
