@@ -41,7 +41,7 @@ public record RawHttp(int status, Map<String, String> headers, String body) {
         }
     }
 
-    /** Reads one response (its body by Content-Length; none for a HEAD) and leaves the stream after it. */
+    /** Reads one response (its body by Content-Length or chunked; none for a HEAD) and leaves the stream after it. */
     public static RawHttp read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
@@ -53,13 +53,41 @@ public record RawHttp(int status, Map<String, String> headers, String body) {
             int colon = l.indexOf(':');
             headers.put(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
         }
-        int length = head || !headers.containsKey("content-length") ? 0
-                : Integer.parseInt(headers.get("content-length"));
-        byte[] body = in.readNBytes(length);
-        if (body.length < length) {
-            throw new IOException("body cut short: " + body.length + " of " + length + " bytes");
+        if (head) {
+            return new RawHttp(status, headers, "");
         }
-        return new RawHttp(status, headers, new String(body, StandardCharsets.UTF_8));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            // RFC 9112 §7.1: hex size lines, each chunk followed by CRLF, a zero-size chunk, then trailers.
+            for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
+                body.write(exactly(in, size));
+                line(in);
+            }
+            String trailer;
+            do {
+                trailer = line(in);
+            } while (trailer != null && !trailer.isEmpty());
+        } else if (headers.containsKey("content-length")) {
+            body.write(exactly(in, Integer.parseInt(headers.get("content-length"))));
+        }
+        return new RawHttp(status, headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int chunkSize(InputStream in) throws IOException {
+        String l = line(in);
+        if (l == null) {
+            throw new IOException("connection closed inside a chunked body");
+        }
+        int semicolon = l.indexOf(';');
+        return Integer.parseInt((semicolon < 0 ? l : l.substring(0, semicolon)).strip(), 16);
+    }
+
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length < length) {
+            throw new IOException("body cut short: " + bytes.length + " of " + length + " bytes");
+        }
+        return bytes;
     }
 
     private static String line(InputStream in) throws IOException {
