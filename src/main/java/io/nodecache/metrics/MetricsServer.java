@@ -1,40 +1,33 @@
 package io.nodecache.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nodecache.http.ReusePortHttpServer;
+import io.nodecache.http.ReusePortHttpServer.Response;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.util.Map;
 
 /**
  * CoreDNS's {@code prometheus ADDRESS}: {@code GET /metrics} on its own address answers the registry's scrape in
- * Prometheus text format.
+ * Prometheus text format; {@code HEAD} its headers; other methods 405.
  *
- * <p>A tiny JDK server rather than a Spring endpoint because node-local-dns's Service and scrape configs expect the
- * metrics on the address the Corefile names ({@code :9253}), and they must be up as soon as DNS is.
+ * <p>A tiny server rather than a Spring endpoint because node-local-dns's Service and scrape configs expect the
+ * metrics on the address the Corefile names ({@code :9253}), and they must be up as soon as DNS is. It binds with
+ * SO_REUSEPORT, as CoreDNS's listeners do, so a surge pod's node starts beside the old one on the same port.
  */
 final class MetricsServer implements AutoCloseable {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer server;
+    private final ReusePortHttpServer server;
 
     MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
-        server = HttpServer.create(address, 16);
-        server.createContext("/metrics", ex -> {
-            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-                reply(ex, 405, "text/plain; charset=utf-8", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
-                return;
+        server = new ReusePortHttpServer("nodecache-metrics", address, Map.of("/metrics", method -> {
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                return Response.text(405, "method not allowed\n");
             }
-            reply(ex, 200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8));
-        });
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "nodecache-metrics");
-            t.setDaemon(true);
-            return t;
+            return new Response(200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8));
         }));
     }
 
@@ -44,22 +37,11 @@ final class MetricsServer implements AutoCloseable {
     }
 
     InetSocketAddress address() {
-        return server.getAddress();
-    }
-
-    private static void reply(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        boolean head = "HEAD".equals(ex.getRequestMethod());
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            if (!head) {
-                out.write(body);
-            }
-        }
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -31,7 +31,10 @@ public final class TestNode implements AutoCloseable {
         return start(upstream, List.of(directives), List.of());
     }
 
-    /** As {@link #start(TestUpstream, String...)}, with extra application arguments ({@code --NODE_NAME=...}). */
+    /**
+     * As {@link #start(TestUpstream, String...)}, with extra application arguments ({@code --NODE_NAME=...}; a
+     * {@code --server.port=...} among them replaces the free port).
+     */
     public static TestNode start(TestUpstream upstream, List<String> directives, List<String> args) {
         Path corefile;
         try {
@@ -43,9 +46,13 @@ public final class TestNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> all = new ArrayList<>(List.of("--server.port=0", "--nodecache.conf=" + corefile,
+        List<String> all = new ArrayList<>(List.of("--nodecache.conf=" + corefile,
                 "--nodecache.embedded-upstream=false", "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(),
                 "--nodecache.demo.enabled=false"));
+        // A free web port unless the caller names one (a second --server.port would be read as "0,PORT").
+        if (args.stream().noneMatch(a -> a.startsWith("--server.port="))) {
+            all.add("--server.port=0");
+        }
         all.addAll(args);
         try {
             return new TestNode(corefile, new SpringApplicationBuilder(NodecacheApplication.class)

@@ -1,36 +1,31 @@
 package io.nodecache.dns.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.nodecache.http.ReusePortHttpServer;
+import io.nodecache.http.ReusePortHttpServer.Response;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.util.Map;
 
 /**
- * CoreDNS's {@code health} plugin on its own address: {@code GET /health} answers 200 "OK" while the process
- * serves; {@code GET /ready} answers 200 once {@link Readiness} says so and 503 with the reason before.
+ * CoreDNS's {@code health} plugin on its own address: {@code /health} answers 200 "OK" while the process
+ * serves; {@code /ready} answers 200 once {@link Readiness} says so and 503 with the reason before. Any method is
+ * answered alike ({@code HEAD} without the body).
  *
  * <p>A separate tiny server rather than a Spring endpoint because node-local-dns's probes and iptables rules
- * expect it on the link-local address and port the Corefile names.
+ * expect it on the link-local address and port the Corefile names. It binds with SO_REUSEPORT, as CoreDNS's
+ * listeners do, so a surge pod's node starts beside the old one on the same address.
  */
 final class HealthServer implements AutoCloseable {
 
-    private final HttpServer server;
+    private final ReusePortHttpServer server;
 
     HealthServer(InetSocketAddress address, Readiness readiness) throws IOException {
-        server = HttpServer.create(address, 16);
-        server.createContext("/health", ex -> reply(ex, 200, "OK"));
-        server.createContext("/ready", ex -> {
-            boolean ready = readiness.ready();
-            reply(ex, ready ? 200 : 503, ready ? "OK" : readiness.describe());
-        });
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "nodecache-health");
-            t.setDaemon(true);
-            return t;
-        }));
+        server = new ReusePortHttpServer("nodecache-health", address, Map.of(
+                "/health", method -> Response.text(200, "OK"),
+                "/ready", method -> {
+                    boolean ready = readiness.ready();
+                    return Response.text(ready ? 200 : 503, ready ? "OK" : readiness.describe());
+                }));
     }
 
     void start() {
@@ -38,20 +33,11 @@ final class HealthServer implements AutoCloseable {
     }
 
     InetSocketAddress address() {
-        return server.getAddress();
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }
