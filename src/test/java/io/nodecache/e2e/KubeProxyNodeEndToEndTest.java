@@ -140,6 +140,58 @@ class KubeProxyNodeEndToEndTest {
         assertEquals(FROM_COREDNS, lookup(pods.get(0)), "back to CoreDNS through kube-proxy");
     }
 
+    /**
+     * A real OutOfMemoryError: the JVM, run with {@code -XX:+ExitOnOutOfMemoryError} (the flag bench/lib.sh's
+     * container flags carry; the project ships no flag list, so it is passed here), exits at once without its hooks,
+     * and the supervisor's teardown puts the pods back on CoreDNS through kube-proxy.
+     */
+    @Test
+    void anOutOfMemoryExitUnderTheSupervisorIsTornDownByTheSupervisor() throws Exception {
+        nodecache = startNodecache(true, List.of("-XX:+ExitOnOutOfMemoryError"),
+                "--nodecache.test.exhaust-heap-after=3s");
+        awaitAnswer(pods.get(0), FROM_NODECACHE);
+        awaitAnswer(pods.get(1), FROM_NODECACHE);
+        ProcessHandle jvm = jvmUnder(nodecache);
+        String rules = out("ip", "netns", "exec", node, "iptables-save");
+        for (String ip : List.of(LINK_LOCAL, KUBE_DNS)) {
+            assertTrue(rules.contains("-A PREROUTING -d " + ip + "/32 -p udp -m udp --dport 53"), rules);
+            assertTrue(rules.contains("-A INPUT -d " + ip + "/32 -p tcp -m tcp --dport 53"), rules);
+        }
+        String addresses = out("ip", "-n", node, "-o", "addr", "show");
+        assertTrue(addresses.contains(LINK_LOCAL + "/32") && addresses.contains(KUBE_DNS + "/32"), addresses);
+
+        // Nobody signals anything from here: the JVM exhausts its heap and exits on its own.
+        assertTrue(nodecache.waitFor(60, TimeUnit.SECONDS), "the JVM ran out of heap and the supervisor exited");
+        String log = Files.readString(work.resolve("nodecache.log"));
+        System.out.println(log);
+        assertTrue(jvm.onExit().get(5, TimeUnit.SECONDS) != null && !jvm.isAlive(), "the JVM is gone");
+        assertTrue(log.contains("exhausting the heap, as asked"), log);
+        assertTrue(log.contains("Terminating due to java.lang.OutOfMemoryError"), "the JVM's own OOM exit: " + log);
+        assertEquals(3, nodecache.exitValue(), "the JVM's status after -XX:+ExitOnOutOfMemoryError");
+        assertTrue(log.contains("nodecache-supervisor: child exited with 3 without its own teardown: tearing down"),
+                log);
+        assertTrue(log.contains("netif: leftovers torn down") && log.contains("nodecache-supervisor: teardown done"),
+                "the supervisor's teardown ran and completed: " + log);
+        // The JVM did not tear down itself: no hook ran, and any marker is the supervisor's teardown run's.
+        assertTrue(!log.contains("netif: torn down"), "no teardown by the JVM: " + log);
+        Path marker = work.resolve("state").resolve("torn-down");
+        if (Files.exists(marker)) {
+            assertTrue(!Files.readString(marker).strip().equals(Long.toString(jvm.pid())),
+                    "the marker is not the node JVM's");
+        }
+
+        String after = out("ip", "netns", "exec", node, "iptables-save");
+        assertEquals(List.of(), nodeCacheRules(), after);
+        assertTrue(!after.contains(LINK_LOCAL), after);
+        // What names the kube-dns IP now is kube-proxy's alone: its four DNATs.
+        assertEquals(List.of("DNAT", "DNAT", "DNAT", "DNAT"), after.lines()
+                .filter(l -> l.startsWith("-A ") && l.contains(KUBE_DNS + "/32"))
+                .map(l -> l.contains("-j DNAT ") ? "DNAT" : l).toList(), after);
+        String left = out("ip", "-n", node, "-o", "addr", "show");
+        assertTrue(!left.contains(LINK_LOCAL + "/32") && !left.contains(KUBE_DNS + "/32"), "addresses removed: " + left);
+        assertEquals(FROM_COREDNS, lookup(pods.get(0)), "back to CoreDNS through kube-proxy");
+    }
+
     @Test
     void aStartAfterBothWereKilledRemovesWhatTheyLeftFirst() throws Exception {
         nodecache = startNodecache(true);
@@ -202,6 +254,11 @@ class KubeProxyNodeEndToEndTest {
     }
 
     private Process startNodecache(boolean supervised, String... extra) throws IOException {
+        return startNodecache(supervised, List.of(), extra);
+    }
+
+    /** The node in its namespace, under the supervisor if {@code supervised}, with these JVM flags and arguments. */
+    private Process startNodecache(boolean supervised, List<String> jvmFlags, String... extra) throws IOException {
         Path corefile = work.resolve("Corefile");
         Files.writeString(corefile, ".:53 {\n    bind " + LINK_LOCAL + " " + KUBE_DNS + "\n    cache 30\n"
                 + "    forward . " + UPSTREAM + "\n}\n");
@@ -211,8 +268,9 @@ class KubeProxyNodeEndToEndTest {
             argv.addAll(List.of("sh",
                     Path.of("src", "main", "sh", "nodecache-supervisor").toAbsolutePath().toString()));
         }
-        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
-                "-cp", System.getProperty("java.class.path"), "io.nodecache.NodecacheApplication",
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m"));
+        argv.addAll(jvmFlags);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nodecache.NodecacheApplication",
                 "--nodecache.conf=" + corefile, "--nodecache.embedded-upstream=false", "--nodecache.demo.enabled=false",
                 "--nodecache.upstream-servers=" + UPSTREAM, "--localip=" + LINK_LOCAL + "," + KUBE_DNS,
                 "--setupinterface=true", "--setupiptables=true", "--server.port=18080", "--syncinterval=2s"));
