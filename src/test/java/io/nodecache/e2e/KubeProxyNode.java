@@ -81,6 +81,12 @@ final class KubeProxyNode implements AutoCloseable {
      * rules, the Corefile {@code corefile}, and {@code extra} arguments.
      */
     Process startNodecache(String name, boolean supervised, String corefile, String... extra) throws IOException {
+        return startNodecache(name, supervised, corefile, List.of(), extra);
+    }
+
+    /** As above, with these JVM flags. */
+    Process startNodecache(String name, boolean supervised, String corefile, List<String> jvmFlags, String... extra)
+            throws IOException {
         Path conf = work.resolve(name + ".Corefile");
         Files.writeString(conf, corefile);
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node));
@@ -89,8 +95,9 @@ final class KubeProxyNode implements AutoCloseable {
             argv.addAll(List.of("sh",
                     Path.of("src", "main", "sh", "nodecache-supervisor").toAbsolutePath().toString()));
         }
-        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
-                "-cp", System.getProperty("java.class.path"), "io.nodecache.NodecacheApplication",
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m"));
+        argv.addAll(jvmFlags);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nodecache.NodecacheApplication",
                 "--nodecache.conf=" + conf, "--nodecache.embedded-upstream=false", "--nodecache.demo.enabled=false",
                 "--nodecache.upstream-servers=" + UPSTREAM, "--localip=" + LINK_LOCAL + "," + KUBE_DNS,
                 "--setupinterface=true", "--setupiptables=true", "--server.port=18080", "--syncinterval=2s"));
