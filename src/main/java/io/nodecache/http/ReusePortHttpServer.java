@@ -62,7 +62,7 @@ public final class ReusePortHttpServer implements AutoCloseable {
     static final Duration IDLE = Duration.ofSeconds(30);
     /** Accept queue; probes and scrapes come one at a time. */
     private static final int BACKLOG = 16;
-    /** Request bodies are read and ignored; larger ones answer 413. */
+    /** Request bodies up to this are read and ignored; larger ones answer 413. */
     private static final int MAX_BODY = 64 << 10;
 
     private static final Response NOT_FOUND = Response.text(404, "not found\n");
