@@ -58,11 +58,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReusePortHttpServer implements AutoCloseable {
 
-    /** Idle keep-alive connections are closed after this (the JDK server this replaced did so too). */
+    /** Idle keep-alive connections are closed after this, so a client that went away holds no socket. */
     static final Duration IDLE = Duration.ofSeconds(30);
     /** Accept queue; probes and scrapes come one at a time. */
     private static final int BACKLOG = 16;
-    /** Request bodies are read and ignored; larger ones answer 413. */
+    /** Request bodies up to this are read and ignored; larger ones answer 413. */
     private static final int MAX_BODY = 64 << 10;
 
     private static final Response NOT_FOUND = Response.text(404, "not found\n");
@@ -92,7 +92,7 @@ public final class ReusePortHttpServer implements AutoCloseable {
 
     /**
      * Binds {@code address} (port 0 picks one) for {@code routes}, path to route; connections are accepted from
-     * {@link #start()} on, as the JDK server did.
+     * {@link #start()} on (until then they wait in the backlog).
      *
      * @param name the event-loop thread's name, before {@code -PORT} (the port asked for)
      * @throws IOException the address cannot be bound (in use by a socket without SO_REUSEPORT, or not local)
@@ -111,7 +111,7 @@ public final class ReusePortHttpServer implements AutoCloseable {
         }, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                // The default socket family, as the JDK server's: a wildcard address then takes IPv6 clients too.
+                // The default (dual-stack) socket family: a wildcard 0.0.0.0 then takes IPv6 clients too.
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(epoll ? EpollChannelOption.SO_REUSEPORT : NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT),
                         true)
