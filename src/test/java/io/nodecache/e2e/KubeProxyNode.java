@@ -27,7 +27,7 @@ final class KubeProxyNode implements AutoCloseable {
     static final String UPSTREAM = "10.244.0.54";
     static final String FROM_NODECACHE = "198.51.100.1";
     static final String FROM_COREDNS = "203.0.113.99";
-    static final Duration WAIT = Duration.ofSeconds(40);
+    static final Duration WAIT = Duration.ofSeconds(90);
 
     final String id = Long.toString(ProcessHandle.current().pid() % 100_000, 36)
             + Long.toString(System.nanoTime() % 1296, 36);

@@ -52,6 +52,11 @@ class SurgeHandoverEndToEndTest {
         node.close();
     }
 
+    private static String now() {
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
     /** The readiness probe the chart runs in the container: its exit status and what it printed. */
     private String probe(String instance) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("sh",
@@ -87,19 +92,22 @@ class SurgeHandoverEndToEndTest {
         for (int i = 0; i < 2; i++) {
             String pod = node.pods.get(i);
             node.inPod(pod, "getent-" + i, "while [ ! -e " + stop + " ]; do "
-                    + "if r=$(getent hosts www.example); then echo \"ok ${r%% *}\"; else echo failed; fi; done");
+                    + "if r=$(getent hosts www.example); then echo \"$(date +%s.%N) ok ${r%% *}\"; "
+                    + "else echo \"$(date +%s.%N) failed\"; fi; done");
             node.inPod(pod, "dig-" + i, "while [ ! -e " + stop + " ]; do "
                     + "if r=$(dig +tries=1 +time=1 +short @" + (i == 0 ? KUBE_DNS : LINK_LOCAL) + " www.example); "
-                    + "then echo \"ok $r\"; else echo lost; fi; done");
+                    + "then echo \"$(date +%s.%N) ok $r\"; else echo \"$(date +%s.%N) lost\"; fi; done");
         }
         Thread.sleep(1000);
 
+        System.out.println("handover: B starts at " + now());
         Process b = node.startNodecache("b", true, COREFILE);
         node.awaitLog("b", "Started NodecacheApplication", b);
         assertTrue(Files.readString(node.log("b")).contains("another instance serves"),
                 "B found A serving and kept its rules");
         awaitProbe("b", 0); // the kubelet's exec probe of the new pod asks B, not whoever holds the health port
 
+        System.out.println("handover: B ready, A gets SIGTERM at " + now());
         long sigterm = System.nanoTime();
         a.destroy(); // the kubelet's SIGTERM to the old pod, once the new one is ready
         node.awaitLog("a", "lameduck", a);
@@ -107,6 +115,7 @@ class SurgeHandoverEndToEndTest {
         assertTrue(probe("a").startsWith("1 shutting down (lameduck)"), "A is unready as soon as it is told to stop");
         assertTrue(a.waitFor(30, TimeUnit.SECONDS), "A stopped");
         long stopped = System.nanoTime();
+        System.out.println("handover: A exited at " + now());
         Thread.sleep(3000); // B alone now
         Files.writeString(node.work.resolve("stop"), "");
         Thread.sleep(2500); // the loops see the stop file
@@ -116,7 +125,9 @@ class SurgeHandoverEndToEndTest {
         assertTrue(TimeUnit.NANOSECONDS.toMillis(stopped - sigterm) >= 2000, "A answered through its lameduck");
         Map<String, Long> total = new java.util.TreeMap<>();
         for (String file : List.of("getent-0", "getent-1", "dig-0", "dig-1")) {
-            Map<String, Long> outcomes = Files.readAllLines(node.work.resolve(file)).stream()
+            List<String> lines = Files.readAllLines(node.work.resolve(file));
+            lines.stream().filter(l -> !l.contains(" ok ")).forEach(l -> System.out.println("handover " + file + " " + l));
+            Map<String, Long> outcomes = lines.stream().map(l -> l.substring(l.indexOf(' ') + 1))
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             System.out.println("handover " + file + ": " + outcomes);
             outcomes.forEach((k, v) -> total.merge(file.replaceAll("-\\d", "") + " " + k, v, Long::sum));
