@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
@@ -47,6 +48,8 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
     public void onApplicationEvent(ApplicationEvent event) {
         if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
             start(prepared);
+        } else if (event instanceof ApplicationReadyEvent && node != null) {
+            node.lifecycle.applicationStarted();
         } else if (event instanceof ApplicationFailedEvent && node != null) {
             node.stop();
         }

@@ -27,6 +27,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -52,6 +54,10 @@ final class DnsLifecycle implements SmartLifecycle {
     private AuthoritativeServer embeddedUpstream;
     private volatile CorefileReloader reloader;
     private volatile boolean running;
+    private final CountDownLatch started = new CountDownLatch(1);
+
+    /** How long a node joining a serving instance waits for its application to start. */
+    static final Duration JOIN_PATIENCE = Duration.ofSeconds(60);
 
     DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, LoggingSwitch logging,
             PrintStream log, NodeNetworking networking) {
@@ -83,18 +89,11 @@ final class DnsLifecycle implements SmartLifecycle {
             String source = props.conf().isBlank() ? "classpath:" + EMBEDDED_COREFILE : props.conf();
             String text = readCorefile();
             NodeConfig config = load(text, source);
-            runtime.apply(config);
-            if (networking != null) {
-                networking.listenersBound();
+            if (networking != null && networking.anotherInstanceServes()) {
+                joinWhenStarted(config, text);
+            } else {
+                serve(config, text);
             }
-            nodeStop.armJvmHook();
-            dispatcher.start();
-            reloadEvery(config).ifPresent(interval -> {
-                reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
-                reloader.start(interval);
-            });
-            log.println("[INFO] nodecache serving DNS on " + runtime.addresses() + " "
-                    + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
         } catch (CorefileException e) {
             closeStarted();
             throw new IllegalStateException("bad Corefile: " + e.getMessage(), e);
@@ -103,6 +102,63 @@ final class DnsLifecycle implements SmartLifecycle {
             throw new UncheckedIOException("cannot start the DNS server: " + e.getMessage(), e);
         }
         running = true;
+    }
+
+    private void serve(NodeConfig config, String text) throws IOException {
+        runtime.apply(config);
+        if (networking != null) {
+            networking.listenersBound();
+        }
+        nodeStop.armJvmHook();
+        dispatcher.start();
+        reloadEvery(config).ifPresent(interval -> {
+            reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
+            reloader.start(interval);
+        });
+        log.println("[INFO] nodecache serving DNS on " + runtime.addresses() + " "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
+    }
+
+    /**
+     * A surge rollout: the old instance still serves these addresses, so there is no hurry, and a socket bound now
+     * would take its share of the node's queries while the rest of this JVM starts beside it on the same CPUs (the
+     * first answers took ~0.9 s then, past a pod's 1 s resolver timeout). So the listeners bind once the application
+     * has started ({@link #applicationStarted()}), or after {@link #JOIN_PATIENCE} whatever happens; until then the
+     * node is not ready, which holds the rollout.
+     */
+    private void joinWhenStarted(NodeConfig config, String text) {
+        log.println("[INFO] nodecache: another instance serves these addresses: joining it once this JVM has started");
+        Thread join = new Thread(() -> {
+            try {
+                started.await(JOIN_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String failure = null;
+            synchronized (this) {
+                if (!running) {
+                    return; // stopped before it joined
+                }
+                try {
+                    serve(config, text);
+                } catch (IOException | RuntimeException e) {
+                    failure = e.getMessage();
+                }
+            }
+            if (failure != null) {
+                // As a failed start: outside the lock, since the exit's hooks stop this lifecycle.
+                log.println("[ERROR] nodecache: cannot join the serving instance: " + failure);
+                log.flush();
+                System.exit(1);
+            }
+        }, "nodecache-join");
+        join.setDaemon(true);
+        join.start();
+    }
+
+    /** The application has started (Spring's ApplicationReadyEvent): a deferred join may go ahead. */
+    void applicationStarted() {
+        started.countDown();
     }
 
     private NodeConfig load(String text, String source) throws CorefileException {

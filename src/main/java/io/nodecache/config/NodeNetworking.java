@@ -86,6 +86,11 @@ final class NodeNetworking implements AutoCloseable {
         setup.setUpAddressesFirst();
     }
 
+    /** Whether another instance served the local IPs when this one set up (a surge rollout). */
+    boolean anotherInstanceServes() {
+        return setup.foundAnotherInstance();
+    }
+
     /** The listeners are bound: from now on the rules are kept and repaired every sync interval. */
     void listenersBound() {
         setup.armRules();

@@ -52,6 +52,7 @@ public final class NetworkSetup {
     private volatile boolean fallbackLogged;
     private volatile boolean createdDummy;
     private volatile boolean active;
+    private volatile boolean foundOthers;
     private volatile List<String> addresses = List.of();
     private volatile int rulesPresent;
     private volatile Instant lastCheck;
@@ -88,6 +89,7 @@ public final class NetworkSetup {
         try {
             Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
             List<String> others = othersServing(COMMAND_TIMEOUT);
+            foundOthers = !others.isEmpty();
             if (config.setupIptables()) {
                 chooseBackend();
             }
@@ -151,6 +153,11 @@ public final class NetworkSetup {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the last {@link #setUp()} found another instance serving the local IPs (and kept its rules). */
+    public boolean foundAnotherInstance() {
+        return foundOthers;
     }
 
     /**

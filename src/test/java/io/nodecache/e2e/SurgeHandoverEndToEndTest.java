@@ -103,8 +103,9 @@ class SurgeHandoverEndToEndTest {
         System.out.println("handover: B starts at " + now());
         Process b = node.startNodecache("b", true, COREFILE);
         node.awaitLog("b", "Started NodecacheApplication", b);
-        assertTrue(Files.readString(node.log("b")).contains("another instance serves"),
-                "B found A serving and kept its rules");
+        String bLog = Files.readString(node.log("b"));
+        assertTrue(bLog.contains("another instance serves"), "B found A serving and kept its rules: " + bLog);
+        assertTrue(bLog.contains("joining it once this JVM has started"), "B joins when it is warm: " + bLog);
         awaitProbe("b", 0); // the kubelet's exec probe of the new pod asks B, not whoever holds the health port
 
         System.out.println("handover: B ready, A gets SIGTERM at " + now());
