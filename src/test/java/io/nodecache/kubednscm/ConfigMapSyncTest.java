@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,11 @@ class ConfigMapSyncTest {
         conf = dir.resolve("Corefile");
         sync = new ConfigMapSync(base, cm, conf, () -> new PillarValues(List.of("127.0.0.1"), null, "cluster.local",
                 null, nodeUpstreams.get()), errors::incrementAndGet, new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        sync.close();
     }
 
     @Test
@@ -170,6 +176,7 @@ class ConfigMapSyncTest {
                 null, null, List.of("192.0.2.53")), errors::incrementAndGet, new PrintStream(out, true));
 
         s.renderAtStart();
+        s.close(); // never started: check() is called by hand
         assertThat(errors).hasValue(1);
         assertThat(s.check()).isFalse();
         assertThat(errors).as("a write failure is retried, and counted again").hasValue(2);
