@@ -11,6 +11,8 @@ import io.nodecache.dns.authority.DemoZones;
 import io.nodecache.dns.authority.ZoneAnswerer;
 import io.nodecache.dns.runtime.CorefileReloader;
 import io.nodecache.dns.runtime.NodeRuntime;
+import io.nodecache.kubednscm.ConfigMapSync;
+import io.nodecache.netif.SetupErrors;
 import io.nodecache.querylog.QueryEventDispatcher;
 import io.nodecache.querylog.LoggingSwitch;
 import java.io.IOException;
@@ -36,6 +38,8 @@ import org.springframework.context.SmartLifecycle;
  * listeners, event dispatch, reload polling; and stops them in reverse.
  *
  * <p>A bad Corefile at start fails the whole application with the file and line, as node-cache refuses to start.
+ * With a base Corefile ({@link CorefileRendering}), {@code conf} is first rendered from it and the kube-dns ConfigMap,
+ * and re-rendered when they change; the {@code reload} poller then applies the new file.
  */
 final class DnsLifecycle implements SmartLifecycle {
 
@@ -51,7 +55,9 @@ final class DnsLifecycle implements SmartLifecycle {
     private final PrintStream log;
     private final NodeNetworking networking;
     private final NodeStop nodeStop;
+    private final SetupErrors setupErrors;
     private AuthoritativeServer embeddedUpstream;
+    private volatile ConfigMapSync configMapSync;
     private volatile CorefileReloader reloader;
     private volatile boolean running;
     private final CountDownLatch started = new CountDownLatch(1);
@@ -60,8 +66,9 @@ final class DnsLifecycle implements SmartLifecycle {
     static final Duration JOIN_PATIENCE = Duration.ofSeconds(60);
 
     DnsLifecycle(NodeProperties props, NodeRuntime runtime, QueryEventDispatcher dispatcher, LoggingSwitch logging,
-            PrintStream log, NodeNetworking networking) {
+            PrintStream log, NodeNetworking networking, SetupErrors setupErrors) {
         this.props = props;
+        this.setupErrors = setupErrors;
         this.networking = networking;
         this.runtime = runtime;
         this.dispatcher = dispatcher;
@@ -76,6 +83,8 @@ final class DnsLifecycle implements SmartLifecycle {
         if (running) {
             return;
         }
+        // Decided before anything starts: a basecorefile without conf stops the start with nothing to undo.
+        configMapSync = CorefileRendering.of(props, this::pillars, setupErrors, log);
         try {
             if (networking != null) {
                 // The local IPs must exist before the listeners can bind to them.
@@ -85,6 +94,9 @@ final class DnsLifecycle implements SmartLifecycle {
                 embeddedUpstream = new AuthoritativeServer(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new ZoneAnswerer(DemoZones.all()))
                         .start();
+            }
+            if (configMapSync != null) {
+                configMapSync.renderAtStart();
             }
             String source = props.conf().isBlank() ? "classpath:" + EMBEDDED_COREFILE : props.conf();
             String text = readCorefile();
@@ -115,6 +127,12 @@ final class DnsLifecycle implements SmartLifecycle {
             reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
             reloader.start(interval);
         });
+        if (configMapSync != null) {
+            // A new rendering is applied by the reload poller at once, as node-cache's -reloadwithsignal does;
+            // without reload in the Corefile it waits for a restart, as with CoreDNS.
+            CorefileReloader r = reloader;
+            configMapSync.start(props.kubednscmInterval(), r == null ? null : r::check);
+        }
         log.println("[INFO] nodecache serving DNS on " + runtime.addresses() + " "
                 + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
     }
@@ -239,6 +257,9 @@ final class DnsLifecycle implements SmartLifecycle {
 
     private void closeRest() {
         dispatcher.close();
+        if (configMapSync != null) {
+            configMapSync.close();
+        }
         if (reloader != null) {
             reloader.close();
         }

@@ -7,6 +7,7 @@ import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.dns.runtime.RuntimeOptions;
 import io.nodecache.metrics.ForwardListeners;
 import io.nodecache.metrics.NodeMetrics;
+import io.nodecache.netif.SetupErrors;
 import io.nodecache.querylog.LiveQueryStream;
 import io.nodecache.querylog.LoggingSwitch;
 import io.nodecache.querylog.QueryEventDispatcher;
@@ -50,6 +51,8 @@ final class NodeAssembly {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus,
             io.micrometer.core.instrument.Clock.SYSTEM);
     final NodeMetrics metrics = new NodeMetrics(registry, log);
+    /** coredns_nodecache_setup_errors_total: the host networking and the ConfigMap sync count here. */
+    final SetupErrors setupErrors = new SetupErrors();
     final NodeRuntime runtime;
     final DnsLifecycle lifecycle;
     /** The host networking, or null when neither setupinterface nor setupiptables is on. */
@@ -75,12 +78,11 @@ final class NodeAssembly {
                 props.readTimeout(), props.deadline(), Duration.ofSeconds(30));
         this.runtime = new NodeRuntime(options, ring, clock, log, message -> LoopExit.exit(log, message),
                 ForwardListeners.of(upstreamLatency, metrics.forwardListener()));
-        this.networking = NodeNetworking.of(props, log);
-        this.lifecycle = new DnsLifecycle(props, runtime, dispatcher, logging, log, networking);
+        this.networking = NodeNetworking.of(props, log, setupErrors);
+        this.lifecycle = new DnsLifecycle(props, runtime, dispatcher, logging, log, networking, setupErrors);
         metrics.bind(runtime, dispatcher, chains, logging, lifecycle::reloadFailures);
-        if (networking != null) {
-            metrics.bindSetupErrors(networking.setup()::errors);
-        }
+        // Served with or without host networking: the configmap errortype counts the ConfigMap sync's failures.
+        metrics.bindSetupErrors(setupErrors::snapshot);
         this.sampler = new StatsSampler(counters, runtime::caches, clock);
     }
 

@@ -3,6 +3,7 @@ package io.nodecache.config;
 import io.nodecache.corefile.PillarValues;
 import io.nodecache.netif.NetifConfig;
 import io.nodecache.netif.NetworkSetup;
+import io.nodecache.netif.SetupErrors;
 import io.nodecache.netif.TeardownMarker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,12 +61,17 @@ final class NodeNetworking implements AutoCloseable {
 
     /** The node's networking, or null when neither {@code setupinterface} nor {@code setupiptables} is on. */
     static NodeNetworking of(NodeProperties props, PrintStream log) {
+        return of(props, log, new SetupErrors());
+    }
+
+    /** As above, counting failures into the node's {@code errors}. */
+    static NodeNetworking of(NodeProperties props, PrintStream log, SetupErrors errors) {
         if (!props.setupinterface() && !props.setupiptables()) {
             return null;
         }
         NetifConfig config = new NetifConfig(localIps(props.localip()), props.interfacename(), props.healthPort(),
                 props.setupinterface(), props.setupiptables(), commandPrefix());
-        return new NodeNetworking(props, new NetworkSetup(config, log), log, marker());
+        return new NodeNetworking(props, new NetworkSetup(config, log, errors), log, marker());
     }
 
     NetworkSetup setup() {

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * How a node starts. Defaults make the embedded default: the bundled Corefile on 127.0.0.1:1053 with an embedded
  * authoritative upstream for the demo cluster. node-cache's own flag names ({@code localip}, {@code conf},
  * {@code upstreamsvc}, {@code health-port}, {@code setupinterface}, {@code setupiptables}, {@code skipteardown},
- * {@code syncinterval}) are accepted as top-level properties too, e.g. {@code --localip=169.254.20.10}.
+ * {@code syncinterval}, {@code basecorefile}, {@code kubednscm}) are accepted as top-level properties too, e.g.
+ * {@code --localip=169.254.20.10}.
  *
  * @param conf             Corefile path; empty means the bundled embedded default
  * @param localip          comma-separated addresses to listen on ({@code __PILLAR__LOCAL__DNS__})
@@ -28,6 +29,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param skipteardown     node-cache's {@code -skipteardown}
  * @param syncinterval     node-cache's {@code -syncinterval}
  * @param reloadInterval   overrides the Corefile's {@code reload} interval (tests)
+ * @param basecorefile     node-cache's {@code -basecorefile}: the template rendered with the kube-dns ConfigMap into
+ *                         {@code conf}. Unset: node-cache's default {@value #DEFAULT_BASECOREFILE}, used only when
+ *                         {@code conf} is set and that file exists; empty: no rendering, {@code conf} is loaded as is
+ * @param kubednscm        node-cache's {@code -kubednscm}: the kube-dns ConfigMap's mount ({@code stubDomains},
+ *                         {@code upstreamNameservers}); an absent directory means none
+ * @param kubednscmInterval how often {@code kubednscm} and {@code basecorefile} are re-read (node-cache: 10s)
  * @param udpThreads       receive threads per UDP address; 0 means one per core, at least 2
  * @param udpTransport     {@code epoll} (Netty native, batched syscalls; the default where available) or {@code nio}
  * @param queryLogSize     recent logged queries kept for the console and the API
@@ -52,11 +59,20 @@ public record NodeProperties(
         Boolean skipteardown,
         Duration syncinterval,
         Duration reloadInterval,
+        String basecorefile,
+        String kubednscm,
+        Duration kubednscmInterval,
         Integer udpThreads,
         String udpTransport,
         Integer queryLogSize,
         Duration readTimeout,
         Duration deadline) {
+
+    /** node-cache's {@code -basecorefile} default, where the upstream manifest mounts the node-local-dns ConfigMap. */
+    public static final String DEFAULT_BASECOREFILE = "/etc/coredns/Corefile.base";
+
+    /** node-cache's {@code -kubednscm} default, where the upstream manifest mounts the kube-dns ConfigMap. */
+    public static final String DEFAULT_KUBEDNSCM = "/etc/kube-dns";
 
     public NodeProperties {
         conf = conf == null ? "" : conf;
@@ -71,6 +87,8 @@ public record NodeProperties(
         interfacename = interfacename == null || interfacename.isBlank() ? "nodelocaldns" : interfacename;
         skipteardown = skipteardown != null && skipteardown;
         syncinterval = syncinterval == null ? Duration.ofSeconds(60) : syncinterval;
+        kubednscm = kubednscm == null || kubednscm.isBlank() ? DEFAULT_KUBEDNSCM : kubednscm;
+        kubednscmInterval = kubednscmInterval == null ? Duration.ofSeconds(10) : kubednscmInterval;
         udpThreads = udpThreads == null ? 0 : udpThreads;
         udpTransport = udpTransport == null ? "epoll" : udpTransport;
         queryLogSize = queryLogSize == null ? 10_000 : queryLogSize;

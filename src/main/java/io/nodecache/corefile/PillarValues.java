@@ -28,7 +28,7 @@ public record PillarValues(
     static final String DNS_SERVER = "__PILLAR__DNS__SERVER__";
     static final String DNS_DOMAIN = "__PILLAR__DNS__DOMAIN__";
     static final String CLUSTER_DNS = "__PILLAR__CLUSTER__DNS__";
-    static final String UPSTREAM_SERVERS = "__PILLAR__UPSTREAM__SERVERS__";
+    public static final String UPSTREAM_SERVERS = "__PILLAR__UPSTREAM__SERVERS__";
     private static final Pattern UNKNOWN = Pattern.compile("__PILLAR__[A-Za-z0-9_]*");
 
     public PillarValues {
@@ -37,6 +37,11 @@ public record PillarValues(
         dnsServer = blankToNull(dnsServer);
         dnsDomain = blankToNull(dnsDomain);
         clusterDns = blankToNull(clusterDns);
+    }
+
+    /** These values with {@code servers} as {@code __PILLAR__UPSTREAM__SERVERS__}. */
+    public PillarValues withUpstreamServers(List<String> servers) {
+        return new PillarValues(localDns, dnsServer, dnsDomain, clusterDns, servers);
     }
 
     /** Returns values that know nothing: any placeholder in the text is then an error. */
@@ -84,7 +89,12 @@ public record PillarValues(
         return substitute(corefileText, "Corefile");
     }
 
-    String substitute(String text, String source) throws CorefileException {
+    /**
+     * As {@link #substitute(String)}, naming {@code source} in messages.
+     *
+     * @throws CorefileException naming {@code source} and the line of a placeholder whose value is not known
+     */
+    public String substitute(String text, String source) throws CorefileException {
         // Line by line, so that the line numbers of later messages are those of the file as written.
         String[] lines = text.split("\n", -1);
         StringBuilder out = new StringBuilder(text.length() + 64);

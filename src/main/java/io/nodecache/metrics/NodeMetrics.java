@@ -43,6 +43,12 @@ public final class NodeMetrics implements AutoCloseable {
     private final CacheMeters caches;
     private final ForwardMeters forward;
     private Map<InetSocketAddress, MetricsServer> servers = Map.of();
+    /**
+     * The function meters' state objects that nothing else holds: a meter keeps only a weak reference to its state,
+     * and a method reference ({@code lifecycle::reloadFailures}) that only a meter holds is collected at the next GC,
+     * after which the series reads NaN.
+     */
+    private final List<Object> meterStates = new ArrayList<>();
 
     /** @param log where a {@code prometheus} address that cannot be bound is reported (stdout, as CoreDNS's errors) */
     public NodeMetrics(PrometheusMeterRegistry registry, PrintStream log) {
@@ -78,6 +84,7 @@ public final class NodeMetrics implements AutoCloseable {
             LoggingSwitch logging, LongSupplier reloadFailures) {
         dispatcher.subscribe(requests);
         ServerCounters server = runtime.server().counters();
+        meterStates.add(reloadFailures);
         counter("coredns.reload.failed", "Counter of the number of failed reload attempts.", reloadFailures,
                 x -> x.getAsLong());
         counter("coredns.panics", "A metrics that counts the number of panics (for nodecache: queries whose handling "
@@ -110,9 +117,10 @@ public final class NodeMetrics implements AutoCloseable {
 
     /**
      * node-cache's {@code coredns_nodecache_setup_errors_total{errortype}}: failures of the host networking's
-     * interface and iptables work, by type, as the networking counts them.
+     * interface and iptables work and of the kube-dns ConfigMap sync ({@code configmap}), by type.
      */
     public void bindSetupErrors(java.util.function.Supplier<java.util.Map<String, Long>> errors) {
+        meterStates.add(errors);
         for (String type : errors.get().keySet()) {
             FunctionCounter.builder("coredns.nodecache.setup.errors", errors,
                             e -> e.get().getOrDefault(type, 0L))

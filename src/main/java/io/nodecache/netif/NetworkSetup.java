@@ -7,12 +7,9 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,8 +23,7 @@ import java.util.regex.Pattern;
 public final class NetworkSetup {
 
     /** The errortype values of {@code coredns_nodecache_setup_errors_total}, as node-cache names them. */
-    public static final List<String> ERROR_TYPES =
-            List.of("iptables", "iptables_lock", "interface_add", "interface_check", "configmap");
+    public static final List<String> ERROR_TYPES = SetupErrors.TYPES;
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** node-cache's {@code -w}: wait this long for the xtables lock ({@code /run/xtables.lock}) before failing. */
@@ -43,7 +39,7 @@ public final class NetworkSetup {
     private final PortHolders holders;
     private final int lockWaitSeconds;
     private final List<IptablesRule> rules = new ArrayList<>();
-    private final Map<String, AtomicLong> errors = new LinkedHashMap<>();
+    private final SetupErrors errors;
     private final ReentrantLock lock = new ReentrantLock();
 
     private volatile IptablesBackend backend;
@@ -62,19 +58,26 @@ public final class NetworkSetup {
     private volatile boolean rulesArmed = true;
 
     public NetworkSetup(NetifConfig config, PrintStream log) {
-        this(config, log, LOCK_WAIT_SECONDS);
+        this(config, log, new SetupErrors());
+    }
+
+    /** As above, counting failures into the node's {@code errors} (which the ConfigMap sync counts into too). */
+    public NetworkSetup(NetifConfig config, PrintStream log, SetupErrors errors) {
+        this(config, log, LOCK_WAIT_SECONDS, errors);
     }
 
     /** As above, waiting {@code lockWaitSeconds} for the xtables lock (tests: shorter than node-cache's 5). */
     NetworkSetup(NetifConfig config, PrintStream log, int lockWaitSeconds) {
+        this(config, log, lockWaitSeconds, new SetupErrors());
+    }
+
+    private NetworkSetup(NetifConfig config, PrintStream log, int lockWaitSeconds, SetupErrors errors) {
         this.lockWaitSeconds = lockWaitSeconds;
         this.config = config;
         this.log = log;
+        this.errors = errors;
         this.runner = new CommandRunner(config.commandPrefix());
         this.holders = new PortHolders(runner);
-        for (String type : ERROR_TYPES) {
-            errors.put(type, new AtomicLong());
-        }
         for (InetAddress ip : config.localIps()) {
             rules.addAll(IptablesRule.forLocalIp(ip, config.healthPort()));
         }
@@ -266,9 +269,7 @@ public final class NetworkSetup {
      * configmap (always all five keys).
      */
     public Map<String, Long> errors() {
-        Map<String, Long> copy = new LinkedHashMap<>();
-        errors.forEach((type, n) -> copy.put(type, n.get()));
-        return Collections.unmodifiableMap(copy);
+        return errors.snapshot();
     }
 
     // --- the checks ---
@@ -511,7 +512,7 @@ public final class NetworkSetup {
     }
 
     private void fail(String type, String message) {
-        errors.get(type).incrementAndGet();
+        errors.increment(type);
         lastError = type + ": " + message;
         log.println("netif: error (" + type + "): " + message);
     }

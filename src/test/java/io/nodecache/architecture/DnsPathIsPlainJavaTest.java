@@ -45,4 +45,14 @@ class DnsPathIsPlainJavaTest {
                         "io.nodecache.metrics..")
                 .check(classes);
     }
+
+    /** kubednscm/ renders Corefiles: it uses corefile/ and nothing above it, and no Spring. */
+    @Test
+    void kubeDnsConfigMapSyncIsPlainJavaOverTheCorefileOnly() {
+        noClasses().that().resideInAPackage("io.nodecache.kubednscm..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.nodecache.dns..",
+                        "io.nodecache.config..", "io.nodecache.netif..", "io.nodecache.metrics..",
+                        "io.nodecache.node..", "io.nodecache.dashboard..")
+                .check(classes);
+    }
 }
