@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nodecache.NodecacheApplication;
 import io.nodecache.testing.TestUpstream;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -177,8 +176,6 @@ class KubeDnsConfigMapEndToEndTest {
     }
 
     private static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return io.nodecache.testing.FreePorts.udpAndTcp();
     }
 }

@@ -10,7 +10,6 @@ import io.nodecache.testing.MutableClock;
 import io.nodecache.testing.NodeHarness;
 import io.nodecache.testing.TestUpstream;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -256,9 +255,7 @@ class NodeLifecycleTest {
     }
 
     static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return io.nodecache.testing.FreePorts.udpAndTcp();
     }
 
     private static String firstAnswer(Message m) {
