@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.xbill.DNS.Type;
 
 /**
@@ -23,6 +24,9 @@ import org.xbill.DNS.Type;
  * loopback server, so nothing leaves the machine.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Closed after the class: a cached context would keep 127.0.0.1:1053, and a later test's node there would share
+// the port with it (SO_REUSEPORT) instead of failing to bind.
+@DirtiesContext
 class EmbeddedDefaultSmokeTest {
 
     static final TestUpstream OUTSIDE = TestUpstream.builder()
