@@ -18,8 +18,11 @@ NODECACHE_PORT=$((5313 + PORT_OFFSET))
 JAVA=${JAVA:-/usr/bin/java}
 [ -d "$JAVA" ] && JAVA="$JAVA/bin/java"       # JAVA=/usr/lib/jvm/<jdk> works too
 JAR=${JAR:-$REPO/target/nodecache-0.1.0-SNAPSHOT.jar}
-# C1 only: C2's compiler arenas cost ~25-40 MiB of RSS and bought no CPU per query here (the kernel dominates)
-JVM_OPTS=${JVM_OPTS:-"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=80m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:+ExitOnOutOfMemoryError"}
+# The JVM flags the image ships (src/main/jvm/jvm.options, a java @argfile), so what is measured is what
+# is shipped. JVM_OPTS: extra flags after them, for experiments only (a later -Xmx wins); default none.
+JVM_ARGFILE=${JVM_ARGFILE:-$REPO/src/main/jvm/jvm.options}
+JVM_OPTS=${JVM_OPTS:-}
+JVM_FLAGS="@$JVM_ARGFILE${JVM_OPTS:+ $JVM_OPTS}"
 # glibc makes an arena per thread that mallocs; two are plenty for a JVM whose heap is its own
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # receive threads; empty: 1 when the server is pinned to one CPU, 2 otherwise (set by the callers)
@@ -56,7 +59,7 @@ peer_cmd() {  # peer_cmd NAME [CPU]
         unbound-t2) echo "unbound -d -c $RUN/unbound-t2.conf" ;;
         dnsmasq)    echo "dnsmasq -k -C $RUN/dnsmasq.conf" ;;
         nodecache|nodecache-log)
-            echo "$JAVA $JVM_OPTS -Dspring.main.banner-mode=off -jar $JAR" \
+            echo "$JAVA $JVM_FLAGS -Dspring.main.banner-mode=off -jar $JAR" \
                  "--nodecache.conf=$RUN/$1.Corefile --nodecache.embedded-upstream=false" \
                  "--server.port=0 --nodecache.udp-threads=$threads" ;;
         *) echo "unknown peer: $1" >&2; return 1 ;;

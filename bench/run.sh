@@ -26,7 +26,7 @@
 #   OTHER_MAX=25 RETRIES=2          repeat a measurement while other% is above OTHER_MAX
 #   SKIP_BUILD=1                    use the existing jar (JAR=path to use another one)
 #   JAVA=/usr/bin/java              a java binary or a JDK home (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)
-#   JVM_OPTS="..."                  see lib.sh / README.md for the default
+#   JVM_OPTS="..."                  extra flags after @src/main/jvm/jvm.options (lib.sh); default none
 #   NODECACHE_UDP_THREADS=          default 1 when pinned, 2 in shared mode
 #   PORT_OFFSET=0                   move every port (5301/5311/5312/5313) by this much
 #   RUN=/tmp/nodecache-bench-run    pid files, rendered configs, logs, results
@@ -248,7 +248,7 @@ for mode in $MODES; do
         pid=$(pid_of "$peer"); port=$(peer_port "$peer")
         if is_jvm "$peer"; then
             threads=${NODECACHE_UDP_THREADS:-$([ -n "$scpu" ] && echo 1 || echo 2)}
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$peer" "$JAVA" "$JVM_OPTS" "$threads" \
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$peer" "$JAVA" "$JVM_FLAGS" "$threads" \
                 "$(cat "$RUN/$peer.start_ms")" "$round" >> "$STARTS"
         fi
         for wl in $(workloads_for "$peer"); do
@@ -293,7 +293,7 @@ done
 echo
 echo "nodecache bench $STAMP: dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING ${QPS:+-Q $QPS}${QPS:-(unlimited QPS)} after a warm pass (-n 1) + ${WARM_SECONDS}s;" \
      "latency from a separate ${LAT_DURATION}s run at -Q $LAT_QPS (-v)"
-echo "JAVA=$JAVA ($("$JAVA" -version 2>&1 | head -1))  JVM_OPTS=$JVM_OPTS"
+echo "JAVA=$JAVA ($("$JAVA" -version 2>&1 | head -1))  JVM_FLAGS=$JVM_FLAGS"
 echo "$ROUNDS round(s), peers alternating within each"
 echo
 "$BENCH/report.sh" "$TSV" "$STARTS"

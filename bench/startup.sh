@@ -3,7 +3,7 @@
 #   fat      java -jar target/nodecache-*.jar (Spring Boot's nested jar)
 #   extract  the layout of `java -Djarmode=tools -jar ... extract` (what a container image should hold)
 #   cds      extract + a class-data-sharing archive made by a training run (JDK 17 -XX:ArchiveClassesAtExit)
-# Knobs: RUNS=3, SERVER_CPU=1, JAVA, JVM_OPTS (as run.sh), SKIP_BUILD=1. Everything stays on 127.0.0.1.
+# Knobs: RUNS=3, SERVER_CPU=1, JAVA, JVM_OPTS (extra flags, as run.sh), SKIP_BUILD=1. Everything stays on 127.0.0.1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-3}
@@ -18,7 +18,7 @@ EXTRACTED="$OUT/extracted/$(basename "$JAR")"
 COREFILE="$RUN/nodecache.Corefile"
 ARGS="--nodecache.conf=$COREFILE --nodecache.embedded-upstream=false --server.port=0 --nodecache.udp-threads=1"
 # shellcheck disable=SC2086
-"$JAVA" $JVM_OPTS -XX:ArchiveClassesAtExit="$OUT/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED" $ARGS \
+"$JAVA" $JVM_FLAGS -XX:ArchiveClassesAtExit="$OUT/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED" $ARGS \
     >"$OUT/training.log" 2>&1 || { echo "CDS training run failed; see $OUT/training.log" >&2; exit 1; }
 
 cleanup() { stop_daemon upstream 2>/dev/null || true; pkill -f -- "--nodecache.conf=$COREFILE" 2>/dev/null || true; }
@@ -30,7 +30,7 @@ measure() {  # measure JAR [JVM flags...]: prints ms from exec to the first answ
     local t0 t1 pid
     t0=$(now_ms)
     # shellcheck disable=SC2086
-    taskset -c "$SERVER_CPU" "$JAVA" $JVM_OPTS "$@" -jar "$jar" $ARGS >"$OUT/run.log" 2>&1 &
+    taskset -c "$SERVER_CPU" "$JAVA" $JVM_FLAGS "$@" -jar "$jar" $ARGS >"$OUT/run.log" 2>&1 &
     pid=$!
     until dig +time=1 +tries=1 +short -p "$NODECACHE_PORT" @127.0.0.1 kubernetes.default.svc.cluster.local 2>/dev/null \
             | grep -q '^10\.'; do
