@@ -18,13 +18,16 @@ RUN mvn -B -q -DskipTests package \
 # --- runtime: a JRE, the tools the node's network setup runs, the layout, a CDS archive ----------------------------
 # eclipse-temurin:17-jre: a maintained JRE-only image of the JDK the build used (same vendor and major), with
 # its default CDS archive, on Ubuntu (apt for iptables and iproute2); Jib's configuration in pom.xml starts from it too.
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17-jre AS base
 RUN apt-get update \
  && apt-get install -y --no-install-recommends iptables iproute2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 65532 nodecache \
  && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin nodecache \
  && mkdir -p /run/nodecache && chown 65532:65532 /run/nodecache
+
+# the base alone (docker build --target base) is what Jib's build (pom.xml) can start from to have these tools too
+FROM base
 ENV NODECACHE_STATE_DIR=/run/nodecache MALLOC_ARENA_MAX=2
 COPY --from=build /app/ /app/
 COPY src/main/jvm/jvm.options /app/jvm.options
