@@ -31,7 +31,7 @@ k8s-app: {{ include "nodecache.fullname" . }}
 {{/* The dashboard pods' selector. */}}
 {{- define "nodecache.dashboardSelectorLabels" -}}
 app.kubernetes.io/name: {{ include "nodecache.dashboardName" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: dashboard
 {{- end -}}
 
 {{- define "nodecache.nodeImage" -}}
