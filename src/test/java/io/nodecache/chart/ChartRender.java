@@ -64,11 +64,11 @@ final class ChartRender {
         Path values = copy.resolve("values.yaml");
         String text = Files.readString(values);
         for (Map.Entry<String, String> e : valuesLines.entrySet()) {
-            String replaced = text.replaceFirst("(?m)^" + e.getKey() + ":.*$", e.getKey() + ": " + e.getValue());
-            if (replaced.equals(text)) {
+            java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + e.getKey() + ":.*$").matcher(text);
+            if (!line.find()) {
                 fail("no top-level " + e.getKey() + " in values.yaml");
             }
-            text = replaced;
+            text = line.replaceFirst(java.util.regex.Matcher.quoteReplacement(e.getKey() + ": " + e.getValue()));
         }
         Files.writeString(values, text);
         return new Helm(copy).lint().strict().call();
