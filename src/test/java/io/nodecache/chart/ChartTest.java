@@ -1,0 +1,541 @@
+package io.nodecache.chart;
+
+import static io.nodecache.chart.ChartRender.NAMESPACE;
+import static io.nodecache.chart.ChartRender.all;
+import static io.nodecache.chart.ChartRender.generic;
+import static io.nodecache.chart.ChartRender.one;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.nodecache.corefile.CorefileParser;
+import io.nodecache.corefile.NodeConfig;
+import io.nodecache.corefile.PillarValues;
+import io.nodecache.corefile.ServerBlock;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The chart rendered by Helm for both modes, read as the API server would, and held to what the node needs. */
+class ChartTest {
+
+    static final String KUBE_DNS = "10.96.0.10";
+    /** What Kubernetes puts in KUBE_DNS_UPSTREAM_SERVICE_HOST: the kube-dns-upstream Service's IP. */
+    static final String UPSTREAM_SVC_IP = "10.96.0.53";
+    /** The node's /etc/resolv.conf nameserver (dnsPolicy: Default). */
+    static final String NODE_RESOLVER = "10.0.0.2";
+
+    /** Every flag the node knows (NodeCacheFlags' node-cache names, and the Spring properties the chart passes). */
+    static final Set<String> KNOWN_FLAGS = Set.of("localip", "conf", "setupinterface", "setupiptables", "skipteardown",
+            "syncinterval", "health-port", "kubednscm", "basecorefile", "upstreamsvc", "interfacename",
+            "nodecache.dns-domain", "server.port", "nodecache.node.enabled", "nodecache.dashboard.enabled",
+            "nodecache.dashboard.discovery", "nodecache.dashboard.namespace", "nodecache.dashboard.label-selector",
+            "nodecache.dashboard.node-port", "nodecache.dashboard.transport");
+
+    static Map<String, Object> iptables() {
+        return new LinkedHashMap<>(Map.of("mode", "iptables", "kubeDnsIP", KUBE_DNS));
+    }
+
+    static Map<String, Object> cilium() {
+        return new LinkedHashMap<>(Map.of("mode", "cilium"));
+    }
+
+    static Map<String, Object> with(Map<String, Object> base, Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static DaemonSet node(List<HasMetadata> objects) {
+        return one(objects, DaemonSet.class, "node-local-dns");
+    }
+
+    static Container nodeContainer(List<HasMetadata> objects) {
+        List<Container> containers = node(objects).getSpec().getTemplate().getSpec().getContainers();
+        assertEquals(1, containers.size());
+        return containers.get(0);
+    }
+
+    /** The container's args as flag name to value ({@code --name=value}); fails on anything else. */
+    static Map<String, String> flags(Container c) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String a : c.getArgs()) {
+            assertTrue(a.startsWith("--") && a.contains("="), "not --name=value: " + a);
+            String name = a.substring(2, a.indexOf('='));
+            assertNull(out.put(name, a.substring(a.indexOf('=') + 1)), "given twice: " + name);
+        }
+        return out;
+    }
+
+    /** The ConfigMap's Corefile parsed by the node's own parser, its pillars filled as the node fills them. */
+    static NodeConfig corefile(List<HasMetadata> objects) throws Exception {
+        Map<String, String> f = flags(nodeContainer(objects));
+        String text = one(objects, ConfigMap.class, "node-local-dns").getData().get("Corefile");
+        PillarValues pillars = new PillarValues(PillarValues.splitLocalIp(f.get("localip")), null,
+                f.get("nodecache.dns-domain"),
+                PillarValues.clusterDnsFromEnv(f.get("upstreamsvc"),
+                        Map.of("KUBE_DNS_UPSTREAM_SERVICE_HOST", UPSTREAM_SVC_IP)),
+                List.of(NODE_RESOLVER));
+        return CorefileParser.parse(text, "Corefile.base", pillars);
+    }
+
+    static ServerBlock block(NodeConfig config, String zone) {
+        return config.blocks().stream().filter(b -> b.zones().contains(zone)).findFirst()
+                .orElseThrow(() -> new AssertionError("no block for " + zone));
+    }
+
+    // --- lint ---------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"iptables, 10.96.0.10", "cilium, ''"})
+    void lintsStrictly(String mode, String kubeDnsIp, @TempDir Path scratch) throws Exception {
+        LintResult lint = ChartRender.lint(scratch, Map.of("mode", mode, "kubeDnsIP", '"' + kubeDnsIp + '"'));
+        assertFalse(lint.isFailed(), String.join("\n", lint.getMessages()));
+    }
+
+    @Test
+    void lintFailsOnTheDefaultsAloneBecauseKubeDnsIpMustBeGiven(@TempDir Path scratch) throws Exception {
+        LintResult lint = ChartRender.lint(scratch, Map.of());
+        assertTrue(lint.isFailed());
+        assertTrue(String.join("\n", lint.getMessages()).contains("kubeDnsIP"), lint.getMessages().toString());
+    }
+
+    // --- the schema ---------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "mode=ipvs",
+            "mode=iptables,kubeDnsIP=",
+            "localIP=300.1.1.1",
+            "kubeDnsIP=10.96.0",
+            "kubeDnsIP=kube-dns",
+            "clusterDomain=Cluster_Local",
+            "dashboard.transport=tunnel",
+            "corefile.healthPort=70000",
+            "corefile.upstreamServers[0]=8.8.8.300",
+            "nodeCache=true",
+    })
+    void schemaRejects(String sets) {
+        Map<String, Object> values = iptables();
+        if (sets.equals("mode=iptables,kubeDnsIP=")) {
+            values.remove("kubeDnsIP");
+        } else {
+            String[] kv = sets.split("=", 2);
+            values.put(kv[0], kv[1]);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChartRender.template(values));
+        assertTrue(e.getMessage().contains("schema"), e.getMessage());
+    }
+
+    @Test
+    void iptablesWithoutKubeDnsIpIsRejected() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ChartRender.template(Map.of("mode", "iptables")));
+        assertTrue(e.getMessage().contains("kubeDnsIP"), e.getMessage());
+    }
+
+    @Test
+    void ciliumNeedsNoKubeDnsIp() {
+        assertFalse(ChartRender.render(cilium()).isEmpty());
+    }
+
+    // --- what each mode renders ---------------------------------------------------------------------------------
+
+    @Test
+    void iptablesModeRunsOnTheHostNetworkAsNodeLocalDnsDoes() {
+        List<HasMetadata> objects = ChartRender.render(iptables());
+        PodSpec pod = node(objects).getSpec().getTemplate().getSpec();
+        Container c = nodeContainer(objects);
+
+        assertEquals(Boolean.TRUE, pod.getHostNetwork());
+        assertEquals("Default", pod.getDnsPolicy());
+        assertEquals("system-node-critical", pod.getPriorityClassName());
+        assertEquals(1, pod.getTolerations().size());
+        assertEquals("Exists", pod.getTolerations().get(0).getOperator());
+        assertNull(pod.getTolerations().get(0).getKey(), "every taint is tolerated");
+        assertEquals(List.of("NET_ADMIN"), c.getSecurityContext().getCapabilities().getAdd());
+
+        Volume lock = volume(pod, "xtables-lock");
+        assertEquals("/run/xtables.lock", lock.getHostPath().getPath());
+        assertEquals("FileOrCreate", lock.getHostPath().getType());
+        assertEquals("/run/xtables.lock", mount(c, "xtables-lock").getMountPath());
+
+        Map<String, String> f = flags(c);
+        assertEquals("169.254.20.10," + KUBE_DNS, f.get("localip"));
+        assertEquals("true", f.get("setupinterface"));
+        assertEquals("true", f.get("setupiptables"));
+        assertEquals("false", f.get("skipteardown"));
+        assertEquals("kube-dns-upstream", f.get("upstreamsvc"));
+        assertEquals("8181", f.get("server.port"), "the web port must not be health's 8080 on the host network");
+
+        assertTrue(ChartRender.generic(objects, "CiliumLocalRedirectPolicy").isEmpty());
+    }
+
+    /**
+     * On the host network the API server turns every containerPort into a hostPort, and the scheduler then cannot
+     * place the surge pod beside the old one: the maxSurge rollout would never start.
+     */
+    @Test
+    void iptablesModeDeclaresNoContainerPortsSoTheSurgePodCanBeScheduled() {
+        assertTrue(nodeContainer(ChartRender.render(iptables())).getPorts().isEmpty());
+    }
+
+    @Test
+    void ciliumModeRunsOnThePodNetworkAsNonRootBehindTheRedirectPolicy() throws Exception {
+        List<HasMetadata> objects = ChartRender.render(cilium());
+        DaemonSet ds = node(objects);
+        PodSpec pod = ds.getSpec().getTemplate().getSpec();
+        Container c = nodeContainer(objects);
+
+        assertFalse(Boolean.TRUE.equals(pod.getHostNetwork()));
+        assertEquals("53", ds.getSpec().getTemplate().getMetadata().getAnnotations().get("io.cilium.no-track-port"));
+        assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals(65532L, pod.getSecurityContext().getRunAsUser());
+        assertEquals("net.ipv4.ip_unprivileged_port_start", pod.getSecurityContext().getSysctls().get(0).getName());
+        assertEquals("53", pod.getSecurityContext().getSysctls().get(0).getValue());
+        assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+        List<String> added = c.getSecurityContext().getCapabilities().getAdd();
+        assertTrue(added == null || added.isEmpty(), "no NET_ADMIN, no NET_BIND_SERVICE: " + added);
+        assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation());
+        assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getHostPath() != null), "no hostPath at all");
+
+        Map<String, String> f = flags(c);
+        assertEquals("false", f.get("setupinterface"));
+        assertEquals("false", f.get("setupiptables"));
+        assertEquals("true", f.get("skipteardown"));
+
+        Map<String, String> ports = c.getPorts().stream().collect(Collectors.toMap(p -> p.getName(),
+                p -> p.getContainerPort() + "/" + p.getProtocol()));
+        assertEquals("53/UDP", ports.get("dns"));
+        assertEquals("53/TCP", ports.get("dns-tcp"));
+        assertEquals("9253/TCP", ports.get("metrics"));
+
+        for (ServerBlock b : corefile(objects).blocks()) {
+            assertEquals(List.of(InetAddress.getByName("0.0.0.0")), b.binds(), b.zones() + " binds the pod's addresses");
+        }
+    }
+
+    @Test
+    void theRedirectPolicySendsKubeDnsTrafficToTheNodePods() {
+        List<GenericKubernetesResource> lrps = generic(ChartRender.render(cilium()), "CiliumLocalRedirectPolicy");
+        assertEquals(1, lrps.size());
+        GenericKubernetesResource lrp = lrps.get(0);
+        assertEquals("cilium.io/v2", lrp.getApiVersion());
+        assertEquals(NAMESPACE, lrp.getMetadata().getNamespace(), "an LRP's backends are in its own namespace");
+        assertEquals("kube-dns", lrp.get("spec", "redirectFrontend", "serviceMatcher", "serviceName"));
+        assertEquals("kube-system", lrp.get("spec", "redirectFrontend", "serviceMatcher", "namespace"));
+        assertEquals(Map.of("k8s-app", "node-local-dns"),
+                lrp.get("spec", "redirectBackend", "localEndpointSelector", "matchLabels"));
+        assertEquals(List.of(Map.of("port", "53", "name", "dns", "protocol", "UDP"),
+                        Map.of("port", "53", "name", "dns-tcp", "protocol", "TCP")),
+                lrp.get("spec", "redirectBackend", "toPorts"));
+        assertEquals(Boolean.TRUE, lrp.get("spec", "skipRedirectFromBackend"));
+        assertEquals(Set.of("redirectFrontend", "redirectBackend", "skipRedirectFromBackend"),
+                ((Map<?, ?>) lrp.getAdditionalProperties().get("spec")).keySet());
+
+        GenericKubernetesResource older = generic(ChartRender.render(
+                with(cilium(), "cilium.skipRedirectFromBackend", false)), "CiliumLocalRedirectPolicy").get(0);
+        assertNull(older.get("spec", "skipRedirectFromBackend"), "left out for Cilium versions without the field");
+    }
+
+    @Test
+    void theSelectorIsNodeLocalDnsOwnSoAnExistingDaemonSetCanBeAdopted() {
+        DaemonSet ds = node(ChartRender.render(iptables()));
+        assertEquals(Map.of("k8s-app", "node-local-dns"), ds.getSpec().getSelector().getMatchLabels());
+        assertEquals("node-local-dns", ds.getSpec().getTemplate().getMetadata().getLabels().get("k8s-app"));
+    }
+
+    // --- the node's contract ------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "cilium"})
+    void onlyArgsAreGivenAndEveryFlagIsOneTheNodeKnows(String mode) {
+        List<HasMetadata> objects = ChartRender.render(mode.equals("iptables") ? iptables() : cilium());
+        List<Container> containers = new java.util.ArrayList<>(List.of(nodeContainer(objects)));
+        containers.addAll(one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate()
+                .getSpec().getContainers());
+        for (Container c : containers) {
+            assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), c.getName() + ": the entrypoint is kept");
+            for (String flag : flags(c).keySet()) {
+                assertTrue(KNOWN_FLAGS.contains(flag), c.getName() + ": unknown flag --" + flag);
+            }
+        }
+    }
+
+    @Test
+    void theSurgeHandoverStrategy() {
+        var strategy = node(ChartRender.render(iptables())).getSpec().getUpdateStrategy();
+        assertEquals("RollingUpdate", strategy.getType());
+        assertEquals(1, strategy.getRollingUpdate().getMaxSurge().getIntVal());
+        assertEquals(0, strategy.getRollingUpdate().getMaxUnavailable().getIntVal());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"iptables, 169.254.20.10", "cilium, ''"})
+    void probesMatchTheCorefilesHealthAddress(String mode, String host) throws Exception {
+        List<HasMetadata> objects = ChartRender.render(mode.equals("iptables") ? iptables() : cilium());
+        Container c = nodeContainer(objects);
+        InetSocketAddress health = block(corefile(objects), "cluster.local.").health().orElseThrow();
+
+        var live = c.getLivenessProbe().getHttpGet();
+        assertEquals("/health", live.getPath());
+        assertEquals(health.getPort(), live.getPort().getIntVal());
+        assertEquals(String.valueOf(health.getPort()), flags(c).get("health-port"));
+        if (host.isEmpty()) {
+            assertNull(live.getHost(), "the pod's own IP");
+            assertTrue(health.getAddress().isAnyLocalAddress(), "health listens on the pod IP too: " + health);
+        } else {
+            assertEquals(host, live.getHost());
+            assertEquals(InetAddress.getByName(host), health.getAddress());
+        }
+        assertEquals(List.of("/app/nodecache-supervisor", "--probe-ready"), c.getReadinessProbe().getExec().getCommand());
+        assertNull(c.getReadinessProbe().getHttpGet(), "an HTTP readiness probe may be answered by the other pod");
+    }
+
+    @Test
+    void theGracePeriodCoversLameduckTheStopWatchdogAndTheSupervisorsTeardown() {
+        long grace = node(ChartRender.render(with(iptables(), "corefile.lameduckSeconds", 7))).getSpec().getTemplate()
+                .getSpec().getTerminationGracePeriodSeconds();
+        assertEquals(7 + 20 + 10 + 2, grace);
+    }
+
+    @Test
+    void resourcesRequestNodeLocalDnsCpuWithNoCpuLimit() {
+        var r = nodeContainer(ChartRender.render(iptables())).getResources();
+        assertEquals("25m", r.getRequests().get("cpu").toString());
+        assertNull(r.getLimits().get("cpu"));
+        assertTrue(r.getLimits().containsKey("memory") && r.getRequests().containsKey("memory"));
+    }
+
+    // --- the Corefile -------------------------------------------------------------------------------------------
+
+    @Test
+    void theCorefileParsesWithTheNodesParserAndHoldsTheValuesGiven() throws Exception {
+        List<HasMetadata> objects = ChartRender.render(with(iptables(),
+                "clusterDomain", "cluster.example", "localIP", "169.254.25.10",
+                "corefile.cache.successSize", 5000, "corefile.cache.denialTTL", 10, "corefile.cache.otherTTL", 20,
+                "corefile.log", true, "corefile.lameduckSeconds", 8));
+        NodeConfig config = corefile(objects);
+
+        assertEquals(List.of(List.of("cluster.example."), List.of("in-addr.arpa."), List.of("ip6.arpa."),
+                List.of(".")), config.blocks().stream().map(ServerBlock::zones).toList());
+        List<InetAddress> binds = List.of(InetAddress.getByName("169.254.25.10"), InetAddress.getByName(KUBE_DNS));
+        for (ServerBlock b : config.blocks()) {
+            assertEquals(53, b.port());
+            assertEquals(binds, b.binds(), b.zones().toString());
+            assertTrue(b.errors() && b.loop(), b.zones().toString());
+            assertTrue(b.reload().isPresent(), b.zones() + ": reload, so a ConfigMap change reaches the node");
+            assertEquals(new InetSocketAddress("0.0.0.0", 9253), b.prometheus().orElseThrow());
+        }
+        ServerBlock cluster = block(config, "cluster.example.");
+        assertEquals(5000, cluster.cache().orElseThrow().success().capacity());
+        assertEquals(Duration.ofSeconds(30), cluster.cache().orElseThrow().success().maxTtl());
+        assertEquals(Duration.ofSeconds(10), cluster.cache().orElseThrow().denial().maxTtl());
+        assertTrue(cluster.log());
+        assertEquals(Duration.ofSeconds(8), cluster.lameduck());
+        assertEquals(new InetSocketAddress("169.254.25.10", 8080), cluster.health().orElseThrow());
+        assertEquals(List.of(new InetSocketAddress(UPSTREAM_SVC_IP, 53)), cluster.forward().orElseThrow().to());
+        assertTrue(cluster.forward().orElseThrow().forceTcp());
+        assertEquals(Duration.ofSeconds(20),
+                block(config, "in-addr.arpa.").cache().orElseThrow().success().maxTtl());
+        assertEquals(List.of(new InetSocketAddress(NODE_RESOLVER, 53)),
+                block(config, ".").forward().orElseThrow().to(), "__PILLAR__UPSTREAM__SERVERS__ is the node's");
+        assertFalse(block(config, ".").log());
+    }
+
+    @Test
+    void upstreamServersReplaceThePillar() throws Exception {
+        Map<String, Object> values = with(iptables(), "corefile.upstreamServers[0]", "1.1.1.1",
+                "corefile.upstreamServers[1]", "9.9.9.9:5353");
+        ServerBlock dot = block(corefile(ChartRender.render(values)), ".");
+        assertEquals(List.of(new InetSocketAddress("1.1.1.1", 53), new InetSocketAddress("9.9.9.9", 5353)),
+                dot.forward().orElseThrow().to());
+    }
+
+    /**
+     * The node-local-dns way: the ConfigMap's Corefile key mounted as /etc/coredns/Corefile.base (a directory mount,
+     * which the kubelet updates; a subPath mount never is), the kube-dns ConfigMap optional at /etc/kube-dns, and the
+     * rendered Corefile in a directory the node can write.
+     */
+    @Test
+    void theCorefileIsMountedAsNodeLocalDnsMountsItAndNeverWithSubPath() {
+        List<HasMetadata> objects = ChartRender.render(iptables());
+        PodSpec pod = node(objects).getSpec().getTemplate().getSpec();
+        Container c = nodeContainer(objects);
+        Map<String, String> f = flags(c);
+
+        Volume config = volume(pod, "config-volume");
+        assertEquals("node-local-dns", config.getConfigMap().getName());
+        assertEquals("Corefile", config.getConfigMap().getItems().get(0).getKey());
+        assertEquals("Corefile.base", config.getConfigMap().getItems().get(0).getPath());
+        assertEquals("/etc/coredns", mount(c, "config-volume").getMountPath());
+        assertEquals("/etc/coredns/Corefile.base", f.get("basecorefile"));
+
+        Volume kubeDns = volume(pod, "kube-dns-config");
+        assertEquals("kube-dns", kubeDns.getConfigMap().getName());
+        assertEquals(Boolean.TRUE, kubeDns.getConfigMap().getOptional());
+        assertEquals("/etc/kube-dns", mount(c, "kube-dns-config").getMountPath());
+        assertEquals("/etc/kube-dns", f.get("kubednscm"));
+
+        assertTrue(f.get("conf").startsWith(mount(c, "rendered-config").getMountPath() + "/"));
+        assertTrue(c.getVolumeMounts().stream().allMatch(m -> m.getSubPath() == null), "subPath never updates");
+    }
+
+    @Test
+    void aCorefileChangeRollsThePodsOnlyWhenAsked() {
+        Map<String, String> plain = node(ChartRender.render(iptables())).getSpec().getTemplate().getMetadata()
+                .getAnnotations();
+        assertFalse(plain.containsKey("checksum/config"), "reload does it: no restart by default");
+        String a = node(ChartRender.render(with(iptables(), "corefile.rollOnChange", true))).getSpec().getTemplate()
+                .getMetadata().getAnnotations().get("checksum/config");
+        String b = node(ChartRender.render(with(iptables(), "corefile.rollOnChange", true, "corefile.log", true)))
+                .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+        assertTrue(a != null && b != null && !a.equals(b));
+    }
+
+    // --- Services ------------------------------------------------------------------------------------------------
+
+    @Test
+    void theUpstreamAndMetricsServices() {
+        List<HasMetadata> objects = ChartRender.render(iptables());
+        Service upstream = one(objects, Service.class, "kube-dns-upstream");
+        assertEquals(Map.of("k8s-app", "kube-dns"), upstream.getSpec().getSelector());
+        assertEquals(Set.of("dns:53/UDP", "dns-tcp:53/TCP"), upstream.getSpec().getPorts().stream()
+                .map(p -> p.getName() + ":" + p.getPort() + "/" + p.getProtocol()).collect(Collectors.toSet()));
+
+        Service metrics = one(objects, Service.class, "node-local-dns");
+        assertEquals("None", metrics.getSpec().getClusterIP());
+        assertEquals(Map.of("k8s-app", "node-local-dns"), metrics.getSpec().getSelector());
+        assertEquals(9253, metrics.getSpec().getPorts().get(0).getPort());
+        assertEquals(9253, metrics.getSpec().getPorts().get(0).getTargetPort().getIntVal());
+        assertEquals("metrics", metrics.getSpec().getPorts().get(0).getName());
+    }
+
+    @Test
+    void theServiceMonitorIsOffByDefault() {
+        assertTrue(generic(ChartRender.render(iptables()), "ServiceMonitor").isEmpty());
+        GenericKubernetesResource sm = generic(ChartRender.render(with(iptables(), "serviceMonitor.enabled", true)),
+                "ServiceMonitor").get(0);
+        assertEquals("monitoring.coreos.com/v1", sm.getApiVersion());
+        assertEquals(Map.of("k8s-app", "node-local-dns"), sm.get("spec", "selector", "matchLabels"));
+        assertEquals("metrics", ((Map<?, ?>) ((List<?>) sm.get("spec", "endpoints")).get(0)).get("port"));
+    }
+
+    @Test
+    void theGrafanaDashboardChartsWhatTheNodeExports() {
+        ConfigMap cm = one(ChartRender.render(iptables()), ConfigMap.class, "node-local-dns-grafana-dashboard");
+        assertEquals("1", cm.getMetadata().getLabels().get("grafana_dashboard"));
+        String json = cm.getData().get("nodecache.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dashboard = ChartRender.SERIALIZATION.unmarshal(json, Map.class);
+        assertEquals("nodecache", dashboard.get("title"));
+        for (String metric : List.of("coredns_dns_requests_total", "coredns_dns_responses_total",
+                "coredns_cache_hits_total", "coredns_cache_misses_total", "coredns_forward_requests_total",
+                "coredns_nodecache_setup_errors_total", "coredns_reload_failed_total")) {
+            assertTrue(json.contains(metric), metric);
+        }
+    }
+
+    // --- the dashboard and RBAC ---------------------------------------------------------------------------------
+
+    @Test
+    void theDashboardRunsTheDashboardRoleOverKubernetesDiscovery() {
+        List<HasMetadata> objects = ChartRender.render(iptables());
+        Deployment d = one(objects, Deployment.class, "node-local-dns-dashboard");
+        assertEquals(1, d.getSpec().getReplicas());
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> f = flags(c);
+        assertEquals("false", f.get("nodecache.node.enabled"));
+        assertEquals("true", f.get("nodecache.dashboard.enabled"));
+        assertEquals("kubernetes", f.get("nodecache.dashboard.discovery"));
+        assertEquals(NAMESPACE, f.get("nodecache.dashboard.namespace"));
+        assertEquals("k8s-app=node-local-dns", f.get("nodecache.dashboard.label-selector"));
+        assertEquals(flags(nodeContainer(objects)).get("server.port"), f.get("nodecache.dashboard.node-port"));
+        assertEquals("true", f.get("skipteardown"), "no node in this pod: nothing for the supervisor to tear down");
+        assertEquals("node-local-dns-dashboard", d.getSpec().getTemplate().getSpec().getServiceAccountName());
+        one(objects, Service.class, "node-local-dns-dashboard");
+
+        List<HasMetadata> off = ChartRender.render(with(iptables(), "dashboard.enabled", false));
+        assertTrue(all(off, Deployment.class).isEmpty() && all(off, Role.class).isEmpty()
+                && all(off, ClusterRole.class).isEmpty());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"direct, false", "proxy, true"})
+    void rbacIsExactlyWhatTheDashboardNeeds(String transport, boolean podProxy) {
+        List<HasMetadata> objects = ChartRender.render(with(iptables(), "dashboard.transport", transport));
+        ClusterRole cluster = one(objects, ClusterRole.class, "kube-system-node-local-dns-dashboard");
+        assertEquals(List.of("pods:[]:get,list,watch"), rules(cluster.getRules()));
+        Role role = one(objects, Role.class, "node-local-dns-dashboard");
+        assertEquals(NAMESPACE, role.getMetadata().getNamespace());
+        List<String> expected = new java.util.ArrayList<>(List.of("apps/daemonsets:[node-local-dns]:get"));
+        if (podProxy) {
+            expected.add("pods/proxy:[]:get,update");
+        }
+        assertEquals(expected, rules(role.getRules()));
+
+        ClusterRoleBinding cb = one(objects, ClusterRoleBinding.class, "kube-system-node-local-dns-dashboard");
+        RoleBinding rb = one(objects, RoleBinding.class, "node-local-dns-dashboard");
+        for (var subjects : List.of(cb.getSubjects(), rb.getSubjects())) {
+            assertEquals(1, subjects.size());
+            assertEquals("node-local-dns-dashboard", subjects.get(0).getName());
+            assertEquals(NAMESPACE, subjects.get(0).getNamespace());
+        }
+        assertEquals(2, all(objects, RoleBinding.class).size() + all(objects, ClusterRoleBinding.class).size(),
+                "the node's ServiceAccount is bound to nothing");
+        assertEquals(Boolean.FALSE, one(objects, ServiceAccount.class, "node-local-dns").getAutomountServiceAccountToken());
+        assertEquals(Boolean.FALSE, node(objects).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
+    }
+
+    static List<String> rules(List<PolicyRule> rules) {
+        return rules.stream().map(r -> {
+            assertEquals(1, r.getApiGroups().size());
+            String group = r.getApiGroups().get(0);
+            return r.getResources().stream().map(res -> (group.isEmpty() ? "" : group + "/") + res)
+                    .collect(Collectors.joining(",")) + ":" + r.getResourceNames() + ":"
+                    + String.join(",", r.getVerbs());
+        }).toList();
+    }
+
+    static Volume volume(PodSpec pod, String name) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
+    }
+
+    static VolumeMount mount(Container c, String name) {
+        return c.getVolumeMounts().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no mount " + name));
+    }
+}
