@@ -16,12 +16,17 @@ public class NodecacheApplication {
      * Runs the roles asked for: a node ({@code nodecache.node.enabled}, default true), the dashboard
      * ({@code nodecache.dashboard.enabled}, default true only in the embedded default, i.e. without
      * {@code nodecache.conf}), or both — then each in its own context, the dashboard on {@code server.port} and the
-     * nodes beside it ({@link EmbeddedCluster}).
+     * nodes beside it ({@link EmbeddedCluster}); or the demo zones' authority alone
+     * ({@code nodecache.authority.enabled}, {@link StandaloneAuthority}), with no Spring context.
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Roles roles = Roles.read(args, System.getenv(), System.getProperties());
         if (roles.teardownOnly()) {
             System.exit(NetworkTeardown.run(args, System.out));
+        }
+        if (roles.authority()) {
+            StandaloneAuthority.runUntilStopped(roles.authorityListen());
+            return;
         }
         if (roles.dashboard()) {
             DashboardApplication.commonPoolOfAtLeastTwo();
