@@ -45,13 +45,13 @@ public final class StandaloneAuthority implements AutoCloseable {
         }
     }
 
-    /** Runs until the JVM is stopped (SIGTERM closes the sockets first), for {@link NodecacheApplication#main}. */
-    static void runUntilStopped(String listen) throws InterruptedException {
-        StandaloneAuthority authority = start(listen);
-        Runtime.getRuntime().addShutdownHook(new Thread(authority::close, "authority-stop"));
-        System.out.println("[INFO] nodecache authority on " + authority.address() + " (UDP, TCP) for "
-                + DemoZones.all().stream().map(z -> z.getOrigin().toString()).collect(Collectors.joining(" ")));
-        authority.closed.await();
+    /** Blocks until the JVM is stopped (SIGTERM closes the sockets first), for {@link NodecacheApplication#main}. */
+    void runUntilStopped() throws InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "authority-stop"));
+        System.out.println("[INFO] nodecache authority on " + address() + " (UDP, TCP) for "
+                + DemoZones.all().stream().map(z -> z.getOrigin().toString()).collect(Collectors.joining(" "))
+                + "; REFUSED for any other name");
+        closed.await();
     }
 
     static InetSocketAddress parse(String listen) {
