@@ -283,15 +283,25 @@ class ChartTest {
     @ValueSource(strings = {"iptables", "cilium"})
     void onlyArgsAreGivenAndEveryFlagIsOneTheNodeKnows(String mode) {
         List<HasMetadata> objects = ChartRender.render(mode.equals("iptables") ? iptables() : cilium());
-        List<Container> containers = new java.util.ArrayList<>(List.of(nodeContainer(objects)));
-        containers.addAll(one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate()
-                .getSpec().getContainers());
-        for (Container c : containers) {
-            assertTrue(c.getCommand() == null || c.getCommand().isEmpty(), c.getName() + ": the entrypoint is kept");
+        Container node = nodeContainer(objects);
+        assertTrue(node.getCommand() == null || node.getCommand().isEmpty(), "the node keeps the image's entrypoint");
+        Container dashboard = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate()
+                .getSpec().getContainers().get(0);
+        // The dashboard's: the image's entrypoint without the supervisor (no host networking), its own heap after
+        // the argfile, where the last -Xmx wins.
+        List<String> expected = new java.util.ArrayList<>(io.nodecache.image.DockerfileTest.ENTRYPOINT.subList(1,
+                io.nodecache.image.DockerfileTest.ENTRYPOINT.size()));
+        expected.add(expected.indexOf("@/app/jvm.options") + 1, "-Xmx192m");
+        assertEquals(expected, dashboard.getCommand());
+        for (Container c : List.of(node, dashboard)) {
             for (String flag : flags(c).keySet()) {
                 assertTrue(KNOWN_FLAGS.contains(flag), c.getName() + ": unknown flag --" + flag);
             }
         }
+    }
+
+    private static boolean dashboardCommandHasSupervisor(Container c) {
+        return c.getCommand().stream().anyMatch(a -> a.contains("supervisor"));
     }
 
     @Test
@@ -483,7 +493,7 @@ class ChartTest {
         assertEquals(NAMESPACE, f.get("nodecache.dashboard.namespace"));
         assertEquals("k8s-app=node-local-dns", f.get("nodecache.dashboard.label-selector"));
         assertEquals(flags(nodeContainer(objects)).get("server.port"), f.get("nodecache.dashboard.node-port"));
-        assertEquals("true", f.get("skipteardown"), "no node in this pod: nothing for the supervisor to tear down");
+        assertTrue(!dashboardCommandHasSupervisor(c), "no node in this pod: no supervisor, nothing to tear down");
         assertEquals("node-local-dns-dashboard", d.getSpec().getTemplate().getSpec().getServiceAccountName());
         one(objects, Service.class, "node-local-dns-dashboard");
 

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  * The Dockerfile's image has the layout the chart and the compose helpers rely on (docs/image.md): what it copies
  * exists, and its entrypoint runs the supervisor with the argfile of {@code src/main/jvm/jvm.options}.
  */
-class DockerfileTest {
+public class DockerfileTest {
 
-    static final List<String> ENTRYPOINT = List.of("/app/nodecache-supervisor", "java", "@/app/jvm.options",
+    public static final List<String> ENTRYPOINT = List.of("/app/nodecache-supervisor", "java", "@/app/jvm.options",
             "-XX:SharedArchiveFile=/app/nodecache.jsa", "-jar", "/app/nodecache.jar");
 
     static Dockerfile dockerfile;
