@@ -85,6 +85,8 @@ final class DnsLifecycle implements SmartLifecycle {
         }
         // Decided before anything starts: a basecorefile without conf stops the start with nothing to undo.
         configMapSync = CorefileRendering.of(props, this::pillars, setupErrors, log);
+        // Before anything is set up: a SIGTERM from here on tears down what the start has put in place so far.
+        nodeStop.armJvmHook();
         try {
             if (networking != null) {
                 // The local IPs must exist before the listeners can bind to them.
@@ -121,7 +123,6 @@ final class DnsLifecycle implements SmartLifecycle {
         if (networking != null) {
             networking.listenersBound();
         }
-        nodeStop.armJvmHook();
         dispatcher.start();
         reloadEvery(config).ifPresent(interval -> {
             reloader = new CorefileReloader(Path.of(props.conf()), text, this::load, runtime, log);
@@ -252,6 +253,7 @@ final class DnsLifecycle implements SmartLifecycle {
         if (networking != null) {
             networking.close();
         }
+        nodeStop.disarmJvmHook();
         closeRest();
     }
 
