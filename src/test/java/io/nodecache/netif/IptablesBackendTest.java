@@ -6,34 +6,16 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The backend kube-proxy uses is the one our rules go to, and only there (iptables-wrappers' detection). */
 class IptablesBackendTest {
 
-    static Netns ns;
-
-    @BeforeAll
-    static void namespace() {
-        ns = new Netns();
-    }
-
-    @AfterAll
-    static void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        ns.reset();
-    }
+    @RegisterExtension
+    static final Netns ns = new Netns();
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """

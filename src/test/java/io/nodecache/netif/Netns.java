@@ -6,15 +6,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A network namespace of a test's own ({@code nc-netif-<random>}), with {@code lo} up; deleted by {@link #close()}. */
-final class Netns implements AutoCloseable {
+/**
+ * A network namespace of a test class's own ({@code nc-netif-<random>}), with {@code lo} up, as a JUnit extension:
+ * {@code @RegisterExtension static final Netns ns = new Netns();} makes it before the class's first test, empties it
+ * ({@link #reset()}) after each test (after the class's own {@code @AfterEach} methods), and deletes it after the last.
+ */
+final class Netns implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     final String name = "nc-netif-" + UUID.randomUUID().toString().substring(0, 8);
+    private boolean created;
 
-    Netns() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         host("ip", "netns", "add", name);
+        created = true;
         host("ip", "-n", name, "link", "set", "lo", "up");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** The prefix NetworkSetup runs its commands under. */
@@ -84,6 +105,9 @@ final class Netns implements AutoCloseable {
 
     @Override
     public void close() {
-        host("ip", "netns", "del", name);
+        if (created) {
+            created = false;
+            host("ip", "netns", "del", name);
+        }
     }
 }

@@ -12,37 +12,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Failures are counted by node-cache's errortype and logged, and never thrown. */
 class NetworkSetupErrorsTest {
 
-    static Netns ns;
+    @RegisterExtension
+    static final Netns ns = new Netns();
 
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
-
-    @BeforeAll
-    static void namespace() {
-        ns = new Netns();
-    }
-
-    @AfterAll
-    static void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
-    }
 
     @AfterEach
     void clean() {
         ns.quietly("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0");
         ns.quietly("sysctl", "-qw", "net.ipv6.conf.lo.disable_ipv6=0");
-        ns.reset();
     }
 
     private String logged() {

@@ -6,32 +6,14 @@ import java.io.PrintStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** IPv6 local IPs go to ip6tables and on lo as /128, and an IPv4 and an IPv6 local IP work at once (kubernetes/dns#655). */
 class NetworkSetupIpv6Test {
 
-    static Netns ns;
-
-    @BeforeAll
-    static void namespace() {
-        ns = new Netns();
-    }
-
-    @AfterAll
-    static void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        ns.reset();
-    }
+    @RegisterExtension
+    static final Netns ns = new Netns();
 
     private static List<String> ours(List<String> rules) {
         return rules.stream().filter(l -> l.contains("NodeLocal DNS Cache")).toList();

@@ -10,10 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** NetworkSetup against a real network namespace of its own: node-cache's rules, the lo fallback, repair, tear-down. */
 class NetworkSetupTest {
@@ -22,28 +21,16 @@ class NetworkSetupTest {
     static final String SKIP = "\"NodeLocal DNS Cache: skip conntrack\"";
     static final String ALLOW = "\"NodeLocal DNS Cache: allow DNS traffic\"";
 
-    static Netns ns;
+    @RegisterExtension
+    static final Netns ns = new Netns();
 
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
     private final List<NetworkSetup> started = new ArrayList<>();
 
-    @BeforeAll
-    static void namespace() {
-        ns = new Netns();
-    }
-
-    @AfterAll
-    static void deleteNamespace() {
-        if (ns != null) {
-            ns.close();
-        }
-    }
-
     @AfterEach
     void clean() {
         started.forEach(s -> s.tearDown(Duration.ofSeconds(10)));
-        ns.reset();
     }
 
     static NetifConfig config(List<String> prefix, String... ips) {
