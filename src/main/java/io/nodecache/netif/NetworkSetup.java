@@ -101,12 +101,7 @@ public final class NetworkSetup {
                 log.println("netif: another instance serves " + String.join(", ", others)
                         + ": keeping its rules and addresses, adding only what is missing");
             } else {
-                if (config.setupIptables() && backendUsable) {
-                    removeRules(deadline);
-                }
-                if (config.setupInterface()) {
-                    removeLeftoverInterface(deadline);
-                }
+                removeLeftovers(deadline);
             }
             active = true;
             check(false);
@@ -179,16 +174,10 @@ public final class NetworkSetup {
         Instant deadline = Instant.now().plus(bound);
         lock.lock();
         try {
-            // Rules first, as in tearDown; the addresses wherever an instance put them (the dummy link or lo).
             if (config.setupIptables()) {
                 chooseBackend();
-                if (backendUsable) {
-                    removeRules(deadline);
-                }
             }
-            if (config.setupInterface()) {
-                removeLeftoverInterface(deadline);
-            }
+            removeLeftovers(deadline);
             active = false;
             rulesPresent = 0;
             addresses = List.of();
@@ -397,6 +386,19 @@ public final class NetworkSetup {
         // node-cache's isLockedErr: "Another app is currently holding the xtables lock"
         String type = r.stderr().contains("holding the xtables lock") ? "iptables_lock" : "iptables";
         fail(type, what + ": " + r.why());
+    }
+
+    /**
+     * What an instance with this configuration may have left: its rules first, as in tearDown, then the addresses
+     * wherever it put them (the dummy link or lo). The backend must have been chosen.
+     */
+    private void removeLeftovers(Instant deadline) {
+        if (config.setupIptables() && backendUsable) {
+            removeRules(deadline);
+        }
+        if (config.setupInterface()) {
+            removeLeftoverInterface(deadline);
+        }
     }
 
     private void removeLeftoverInterface(Instant deadline) {
