@@ -155,9 +155,6 @@ final class NodeNetworking implements AutoCloseable {
             return;
         }
         done.set(true);
-        if (sync != null) {
-            sync.shutdownNow();
-        }
         boolean complete = leftoversOnly ? setup.tearDownLeftovers(TEARDOWN_BOUND) : setup.tearDown(TEARDOWN_BOUND);
         // Only a complete teardown spares the supervisor its own: anything left would send pods to nothing.
         if (complete && !marker.write()) {
@@ -192,9 +189,17 @@ final class NodeNetworking implements AutoCloseable {
      * {@code nodecache.state-dir} system property.
      */
     static TeardownMarker marker() {
+        String dir = stateDirSetting();
+        return TeardownMarker.fromEnvironment(dir == null ? Map.of() : Map.of(TeardownMarker.STATE_DIR_ENV, dir));
+    }
+
+    /**
+     * The container's state directory as given: the {@code nodecache.state-dir} system property (tests), else
+     * {@code NODECACHE_STATE_DIR} (the supervisor exports it); null when neither is set.
+     */
+    static String stateDirSetting() {
         String dir = System.getProperty("nodecache.state-dir");
-        return TeardownMarker.fromEnvironment(
-                dir == null ? System.getenv() : Map.of(TeardownMarker.STATE_DIR_ENV, dir));
+        return dir != null ? dir : System.getenv(TeardownMarker.STATE_DIR_ENV);
     }
 
     /**

@@ -24,8 +24,7 @@ final class ReadinessFile {
 
     /** Keeps the file in step with {@code readiness} when the supervisor gave a state directory; else nothing. */
     static void follow(Readiness readiness, PrintStream log) {
-        String dir = System.getProperty("nodecache.state-dir", System.getenv(
-                io.nodecache.netif.TeardownMarker.STATE_DIR_ENV));
+        String dir = NodeNetworking.stateDirSetting();
         if (dir == null || dir.isBlank()) {
             return;
         }
