@@ -49,6 +49,8 @@ public final class NetworkSetup {
     private volatile boolean createdDummy;
     private volatile boolean active;
     private volatile boolean foundOthers;
+    /** A tear-down has run: a set-up that comes later (a stop during the start) adds nothing. */
+    private volatile boolean stopped;
     private volatile List<String> addresses = List.of();
     private volatile int rulesPresent;
     private volatile Instant lastCheck;
@@ -90,6 +92,9 @@ public final class NetworkSetup {
     public void setUp() {
         lock.lock();
         try {
+            if (stopped) {
+                return; // the node was stopped before its start got here: nothing may be added any more
+            }
             Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
             List<String> others = othersServing(COMMAND_TIMEOUT);
             foundOthers = !others.isEmpty();
@@ -211,6 +216,7 @@ public final class NetworkSetup {
             return false;
         }
         try {
+            stopped = true;
             if (!active) {
                 return true;
             }

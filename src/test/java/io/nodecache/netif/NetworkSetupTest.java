@@ -196,6 +196,19 @@ class NetworkSetupTest {
     }
 
     @Test
+    void aStopBeforeTheStartGotToTheSetUpLeavesNothingBehindIt() {
+        NetworkSetup s = setup(IP);
+        s.tearDown(Duration.ofSeconds(10)); // SIGTERM while the node was still starting
+
+        s.setUpAddressesFirst();
+        s.armRules();
+        s.sync();
+
+        assertThat(ours()).isEmpty();
+        assertThat(lo()).doesNotContain(IP);
+    }
+
+    @Test
     void tearDownRemovesEveryRuleAndAddressAndASecondOneIsHarmless() {
         NetworkSetup s = setup(IP);
         s.setUp();
