@@ -47,7 +47,7 @@ public final class NodeHarness implements AutoCloseable {
     private final List<QueryEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> loops = new CopyOnWriteArrayList<>();
 
-    private NodeHarness(Clock clock, RuntimeOptions options) {
+    private NodeHarness(Clock clock, RuntimeOptions options, ForwardListener forwardListener) {
         QueryEventRing ring = new QueryEventRing(1 << 12, clock);
         dispatcher = new QueryEventDispatcher(ring);
         dispatcher.subscribe(stdoutLog);
@@ -62,7 +62,7 @@ public final class NodeHarness implements AutoCloseable {
                 events.add(event);
             }
         });
-        runtime = new NodeRuntime(options, ring, clock, log, loops::add, new ForwardListener() { });
+        runtime = new NodeRuntime(options, ring, clock, log, loops::add, forwardListener);
     }
 
     /** Short upstream timeouts so failure tests stay quick. */
@@ -76,7 +76,13 @@ public final class NodeHarness implements AutoCloseable {
     }
 
     public static NodeHarness start(String corefile, Clock clock, RuntimeOptions options) {
-        NodeHarness h = new NodeHarness(clock, options);
+        return start(corefile, clock, options, ForwardListener.NONE);
+    }
+
+    /** As {@link #start(String, Clock, RuntimeOptions)}, telling {@code forwardListener} what the forwarders do. */
+    public static NodeHarness start(String corefile, Clock clock, RuntimeOptions options,
+            ForwardListener forwardListener) {
+        NodeHarness h = new NodeHarness(clock, options, forwardListener);
         try {
             h.apply(corefile);
         } catch (IOException e) {

@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each query walks the list its {@link ForwardConfig.Policy policy} yields, skipping upstreams that are down; when
  * all are down it picks one at random (health checking is then assumed broken). An attempt that times out or fails
- * starts health checks of that upstream and moves on to the next one, round and round, until the deadline.
+ * starts health checks of that upstream and moves on to the next one, round and round, until the deadline or until
+ * {@value #CONNECT_ATTEMPTS_PER_UPSTREAM} attempts per upstream have failed (CoreDNS's default
+ * {@code max_connect_attempts}, coredns/coredns#8365): an upstream that refuses at once is not hammered for the whole
+ * deadline, and a query meets SERVFAIL as soon as every upstream had its two chances.
  * Every attempt carries a fresh random ID, and only a reply with that ID and the query's question is accepted.
  *
  * <p>Futures complete on the forwarder's I/O threads: dependents must not block.
@@ -28,6 +31,9 @@ public final class Forwarder implements AutoCloseable {
 
     /** CoreDNS's health-check read timeout; shortened to the attempt timeout when that is shorter. */
     private static final long HEALTH_CHECK_TIMEOUT_NANOS = Duration.ofSeconds(1).toNanos();
+
+    /** CoreDNS {@code defaultConnectAttemptsPerUpstream}: failed attempts per upstream before a query gives up. */
+    static final int CONNECT_ATTEMPTS_PER_UPSTREAM = 2;
 
     private final ForwardConfig config;
     private final ForwardListener listener;
@@ -238,6 +244,8 @@ public final class Forwarder implements AutoCloseable {
         int index;
         /** Upstreams skipped as down in this pass over the list (CoreDNS {@code fails}). */
         int skipped;
+        /** Failed attempts so far (CoreDNS {@code connectAttempts}). */
+        int failedAttempts;
         Throwable lastError;
 
         Attempts(byte[] query, boolean overTcp) {
@@ -310,7 +318,9 @@ public final class Forwarder implements AutoCloseable {
             upstream.failures.incrementAndGet();
             listener.onFailure(upstream.address, error);
             healthCheck(upstream); // is it our upstream that is broken?
-            if (skipped < list.size()) {
+            if (++failedAttempts >= CONNECT_ATTEMPTS_PER_UPSTREAM * upstreams.size()) {
+                giveUp();
+            } else if (skipped < list.size()) {
                 next();
             } else {
                 giveUp(); // the random pick among all-down upstreams failed too

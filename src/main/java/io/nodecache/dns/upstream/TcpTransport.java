@@ -1,5 +1,6 @@
 package io.nodecache.dns.upstream;
 
+import io.nodecache.dns.wire.RecordWalker;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,6 +33,8 @@ final class TcpTransport {
     private final long expireNanos;
     /** The reusable connection per upstream; only the loop thread touches it. */
     private final Map<InetSocketAddress, Connection> pool = new HashMap<>();
+    /** Checks that replies unpack; only the loop thread uses it. */
+    private final RecordWalker walker = new RecordWalker();
 
     TcpTransport(EventLoop loop, ForwardListener listener, long expireNanos) {
         this.loop = loop;
@@ -237,8 +240,10 @@ final class TcpTransport {
 
         private void dispatch(byte[] message) {
             Exchange exchange = message.length >= Wire.HEADER ? inFlight.get(Wire.id(message)) : null;
-            if (exchange == null || !Wire.answers(exchange.query, exchange.length, message, message.length)) {
-                listener.onMismatch(upstream); // unknown ID or wrong question: drop it, the query keeps waiting
+            if (exchange == null || !Wire.answers(exchange.query, exchange.length, message, message.length)
+                    || !Wire.wellFormed(walker, message, message.length)) {
+                // unknown ID, wrong question or a reply that does not unpack: drop it, the query keeps waiting
+                listener.onMismatch(upstream);
                 return;
             }
             inFlight.remove(Wire.id(message));

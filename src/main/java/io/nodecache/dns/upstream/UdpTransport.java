@@ -1,5 +1,6 @@
 package io.nodecache.dns.upstream;
 
+import io.nodecache.dns.wire.RecordWalker;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -25,6 +26,8 @@ final class UdpTransport {
     private final ForwardListener listener;
     /** Shared receive buffer; only the loop thread uses it. */
     private final ByteBuffer receive = ByteBuffer.allocate(MAX_MESSAGE);
+    /** Checks that replies unpack; only the loop thread uses it. */
+    private final RecordWalker walker = new RecordWalker();
 
     UdpTransport(EventLoop loop, ForwardListener listener) {
         this.loop = loop;
@@ -101,12 +104,14 @@ final class UdpTransport {
                     return; // nothing more queued
                 }
                 byte[] buffer = receive.array();
-                if (Wire.answers(query, length, buffer, n)) {
+                if (Wire.answers(query, length, buffer, n) && Wire.wellFormed(walker, buffer, n)) {
                     finish();
                     result.complete(Arrays.copyOf(buffer, n));
                     return;
                 }
-                listener.onMismatch(upstream); // spoofed, late or lying: drop it and keep waiting
+                // spoofed, late, lying or broken: drop it and keep waiting, so that a forged packet cannot end the
+                // attempt either
+                listener.onMismatch(upstream);
             }
         }
 

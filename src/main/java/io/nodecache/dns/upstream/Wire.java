@@ -1,5 +1,7 @@
 package io.nodecache.dns.upstream;
 
+import io.nodecache.dns.wire.RecordWalker;
+
 /**
  * Reads and writes the few header and question fields forwarding needs, straight on the wire bytes
  * (RFC 1035 section 4.1), so a reply is checked without parsing it into records.
@@ -129,6 +131,21 @@ final class Wire {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code reply} can be read to the end of its records: the question and every record the header counts
+     * lie within the message (miekg/dns, under CoreDNS, fails an attempt whose reply does not unpack). Trailing
+     * bytes are tolerated as miekg/dns does. {@code walker} is the caller's own, so nothing is allocated.
+     */
+    static boolean wellFormed(RecordWalker walker, byte[] reply, int length) {
+        if (!walker.reset(reply, length)) {
+            return false;
+        }
+        while (walker.next()) {
+            // walking is the check
+        }
+        return !walker.malformed();
     }
 
     private static byte lower(byte b) {
