@@ -17,12 +17,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * loops, so two threads may write, but rarely at once, and an uncontended lock costs far less per cache miss than
  * Micrometer's adders, clock read and max CAS loops. Scrapes read without the lock, as in {@link SingleWriter}.
  * The rare events (health checks, rejections) keep Micrometer's counters.
+ *
+ * <p>Ours, not CoreDNS's: {@code nodecache_forward_mismatched_total{to}}, the packets dropped because they did not
+ * answer a query in flight (wrong ID or question, or not a readable message): late replies, a lying upstream, or
+ * spoofing attempts that got past the connected socket's address filter.
  */
 final class ForwardMeters implements ForwardListener {
 
     private static final int RCODES = 16;
     private static final int REQUESTS = 0;
     private static final int HEALTHCHECK_FAILURES = 1;
+    private static final int MISMATCHED = 2;
 
     private final PrometheusMeterRegistry registry;
     private final HistogramFamily durations = HistogramFamily.seconds("coredns_forward_request_duration_seconds",
@@ -53,6 +58,11 @@ final class ForwardMeters implements ForwardListener {
     }
 
     @Override
+    public void onMismatch(InetSocketAddress upstream) {
+        upstream(upstream).count(MISMATCHED);
+    }
+
+    @Override
     public void onHealthcheckFailure(InetSocketAddress upstream) {
         upstream(upstream).count(HEALTHCHECK_FAILURES);
     }
@@ -75,8 +85,8 @@ final class ForwardMeters implements ForwardListener {
     /** One upstream's counts; its per-rcode series are made on first sight, under its lock. */
     private final class Upstream {
         final String to;
-        /** [{@link #REQUESTS}], [{@link #HEALTHCHECK_FAILURES}]. */
-        private final long[] totals = new long[2];
+        /** [{@link #REQUESTS}], [{@link #HEALTHCHECK_FAILURES}], [{@link #MISMATCHED}]. */
+        private final long[] totals = new long[3];
         private final long[] responses = new long[RCODES];
         private final HistogramSeries[] durationSeries = new HistogramSeries[RCODES];
         private final MaxPeriod period = new MaxPeriod();
@@ -86,6 +96,9 @@ final class ForwardMeters implements ForwardListener {
             counter(totals, REQUESTS, "coredns.forward.requests", "Counter of requests made per upstream.", null);
             counter(totals, HEALTHCHECK_FAILURES, "coredns.forward.healthcheck.failures",
                     "Counter of the number of failed healthchecks.", null);
+            counter(totals, MISMATCHED, "nodecache.forward.mismatched",
+                    "Counter of upstream packets dropped because they answered no query in flight (wrong ID or "
+                            + "question, or unreadable).", null);
         }
 
         synchronized void count(int total) {

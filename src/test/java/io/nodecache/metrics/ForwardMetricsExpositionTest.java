@@ -50,6 +50,23 @@ class ForwardMetricsExpositionTest {
     }
 
     @Test
+    void droppedMismatchesAreCountedPerUpstream() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ForwardMeters meters = new ForwardMeters(registry);
+        InetSocketAddress upstream = new InetSocketAddress("127.0.0.1", 5300);
+        meters.onAnswer(upstream, false, 0, 1_000_000);
+        String before = scrape(registry);
+        assertTrue(before.contains("nodecache_forward_mismatched_total{to=\"127.0.0.1:5300\"} 0.0"), before);
+        for (int i = 0; i < 7; i++) {
+            meters.onMismatch(upstream);
+        }
+        String after = scrape(registry);
+        assertTrue(after.contains("nodecache_forward_mismatched_total{to=\"127.0.0.1:5300\"} 7.0"), after);
+        assertTrue(after.contains("coredns_forward_requests_total{to=\"127.0.0.1:5300\"} 1.0"),
+                "a dropped packet is no request");
+    }
+
+    @Test
     void theUdpAndTcpLoopsCallingBackAtOnceLoseNoCount() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ForwardMeters meters = new ForwardMeters(registry);

@@ -91,6 +91,8 @@ public final class FaultyUpstream implements AutoCloseable {
 
     private volatile Fault fault = Fault.NONE;
     private volatile Duration delay = Duration.ZERO;
+    private final List<Runnable> held = new ArrayList<>();
+    private boolean holding;
     private volatile DatagramChannel udp;
     private volatile ServerSocket tcp;
     private ScheduledFuture<?> flapping;
@@ -141,6 +143,26 @@ public final class FaultyUpstream implements AutoCloseable {
     /** Holds every answer back by {@code delay}. */
     public FaultyUpstream delay(Duration delay) {
         this.delay = delay;
+        return this;
+    }
+
+    /** Keeps every reply back (after its delay) until {@link #release()}: a query stays in flight as long as needed. */
+    public FaultyUpstream hold() {
+        synchronized (held) {
+            holding = true;
+        }
+        return this;
+    }
+
+    /** Sends the replies held back so far and stops holding. */
+    public FaultyUpstream release() {
+        List<Runnable> now;
+        synchronized (held) {
+            holding = false;
+            now = List.copyOf(held);
+            held.clear();
+        }
+        now.forEach(Runnable::run);
         return this;
     }
 
@@ -352,6 +374,18 @@ public final class FaultyUpstream implements AutoCloseable {
 
     private void later(Send send) {
         Runnable r = () -> {
+            synchronized (held) {
+                if (holding) {
+                    held.add(() -> {
+                        try {
+                            send.run();
+                        } catch (IOException ignored) {
+                            // gone meanwhile
+                        }
+                    });
+                    return;
+                }
+            }
             try {
                 send.run();
             } catch (IOException ignored) {
@@ -381,8 +415,8 @@ public final class FaultyUpstream implements AutoCloseable {
             return null;
         }
         Record question = query.getQuestion();
-        if (question == null) {
-            return null;
+        if (question == null || query.getHeader().getFlag(Flags.QR)) {
+            return null; // a server answers no responses (they would bounce between two servers for ever)
         }
         int id = query.getHeader().getID();
         synchronized (seen) {
