@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nodecache.corefile.ForwardConfig.Policy;
 import io.nodecache.dns.authority.Transport;
+import io.nodecache.testing.FreePorts;
 import io.nodecache.testing.TestUpstream;
 
 import java.net.InetAddress;
@@ -176,6 +177,21 @@ class ForwarderTest {
         assertTrue(took >= SHORT.toNanos() && took < DEADLINE.toNanos(), "took " + took / 1_000_000 + " ms");
         assertEquals(List.of(silent.address()), listener.failures);
         assertEquals(1, silent.queriesFor("a.example.", Type.A));
+    }
+
+    /**
+     * Regression: an upstream that refuses at once (ICMP port unreachable) was retried in a tight loop until the
+     * deadline, thousands of sockets for one query; CoreDNS stops after two failed attempts per upstream.
+     */
+    @Test
+    void refusingUpstreamsAreTriedTwiceEachNotUntilTheDeadline() throws Exception {
+        InetSocketAddress closedA = new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.udpAndTcp());
+        InetSocketAddress closedB = new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.udpAndTcp());
+        Forwarder forwarder = forwarder(ForwardConfigs.to(closedA, closedB).policy(Policy.SEQUENTIAL).maxFails(0),
+                SHORT, Duration.ofSeconds(30));
+        Throwable error = failure(send(forwarder, false));
+        assertTrue(error instanceof UpstreamFailedException, error.toString());
+        assertEquals(List.of(closedA, closedB, closedA, closedB), listener.failures);
     }
 
     @Test

@@ -56,6 +56,31 @@ class WireTest {
         assertEquals(expected, Wire.answers(query, query.length, reply, reply.length));
     }
 
+    static Stream<Arguments> unpacking() throws Exception {
+        Message full = reply("a.example.", Type.A, DClass.IN, 7);
+        full.addRecord(Record.fromString(Name.fromString("a.example."), Type.A, DClass.IN, 30, "192.0.2.1",
+                Name.root), Section.ANSWER);
+        byte[] wire = full.toWire();
+        byte[] noQuestionGarbage = new byte[40];
+        noQuestionGarbage[0] = 0;
+        noQuestionGarbage[1] = 7;
+        noQuestionGarbage[2] = (byte) 0x80;
+        noQuestionGarbage[7] = 9; // ANCOUNT 9, no bytes behind the header to hold them
+        byte[] trailing = java.util.Arrays.copyOf(wire, wire.length + 3);
+        return Stream.of(
+                Arguments.of("whole answer", wire, true),
+                Arguments.of("trailing bytes (tolerated, as miekg/dns does)", trailing, true),
+                Arguments.of("answer cut short", java.util.Arrays.copyOf(wire, wire.length - 2), false),
+                Arguments.of("counts beyond the data, no question", noQuestionGarbage, false));
+    }
+
+    /** Regression: garbage with the right ID and QDCOUNT 0 passed {@link Wire#answers} and was taken as the reply. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unpacking")
+    void wellFormedRepliesOnlyWhenEveryCountedRecordIsThere(String name, byte[] reply, boolean expected) {
+        assertEquals(expected, Wire.wellFormed(new io.nodecache.dns.wire.RecordWalker(), reply, reply.length));
+    }
+
     @org.junit.jupiter.api.Test
     void followsCompressionPointerInReplyQuestion() throws Exception {
         byte[] query = query("a.example.", Type.A, DClass.IN, 7).toWire();
