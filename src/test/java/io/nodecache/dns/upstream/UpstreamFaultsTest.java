@@ -78,8 +78,13 @@ class UpstreamFaultsTest {
                     denial 1000 30
                 }""";
 
+    /** Over UDP, or over TCP when {@link #overTcp} (the node then asks its upstream over TCP too). */
+    private boolean overTcp;
+
     private Message ask(String name) throws IOException {
-        return RawDnsClient.udp(node.dns(), RawDnsClient.query(name, Type.A, 1232), CLIENT_TIMEOUT);
+        Message query = RawDnsClient.query(name, Type.A, 1232);
+        return overTcp ? RawDnsClient.tcp(node.dns(), query, CLIENT_TIMEOUT)
+                : RawDnsClient.udp(node.dns(), query, CLIENT_TIMEOUT);
     }
 
     private record Timed(Message reply, long millis) {}
@@ -98,7 +103,7 @@ class UpstreamFaultsTest {
     static Stream<Arguments> faults() {
         return Stream.of(
                 arguments("blackhole (never answers)", (Consumer<FaultyUpstream>) u -> u.fault(Fault.BLACKHOLE), false),
-                arguments("port closed (ICMP unreachable)", (Consumer<FaultyUpstream>) FaultyUpstream::down, false),
+                arguments("port closed (UDP: ICMP unreachable, TCP: RST)", (Consumer<FaultyUpstream>) FaultyUpstream::down, false),
                 arguments("slow 2.5 s (beyond the deadline)",
                         (Consumer<FaultyUpstream>) u -> u.delay(Duration.ofMillis(2_500)), false),
                 arguments("slow 1.2 s (beyond the attempt timeout, within the deadline)",
@@ -114,6 +119,23 @@ class UpstreamFaultsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("faults")
     void faultyUpstreamGetsServfailWithinTheDeadlineAndNothingCached(String fault, Consumer<FaultyUpstream> breakIt,
+            boolean repliesDropped) throws Exception {
+        servfailWithinTheDeadlineAndNothingCached("UDP " + fault, breakIt, repliesDropped);
+    }
+
+    static Stream<Arguments> tcpFaults() {
+        return faults().filter(a -> !((String) a.get()[0]).startsWith("slow"));
+    }
+
+    @ParameterizedTest(name = "over TCP: {0}")
+    @MethodSource("tcpFaults")
+    void faultyUpstreamOverTcpGetsServfailWithinTheDeadlineAndNothingCached(String fault,
+            Consumer<FaultyUpstream> breakIt, boolean repliesDropped) throws Exception {
+        overTcp = true;
+        servfailWithinTheDeadlineAndNothingCached("TCP " + fault, breakIt, repliesDropped);
+    }
+
+    private void servfailWithinTheDeadlineAndNothingCached(String fault, Consumer<FaultyUpstream> breakIt,
             boolean repliesDropped) throws Exception {
         start(CACHE);
         breakIt.accept(upstream);
