@@ -1,6 +1,7 @@
 package io.nodecache.node.auth;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import org.springframework.core.env.Environment;
 
@@ -45,7 +46,13 @@ enum ApiAuthMode {
                     + " nodecache.api-token-file");
         }
         if (mode == NONE) {
-            InetAddress address = env.getProperty("server.address", InetAddress.class);
+            String configured = env.getProperty("server.address");
+            InetAddress address;
+            try {
+                address = configured == null || configured.isBlank() ? null : InetAddress.getByName(configured.strip());
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("server.address=" + configured + ": no such address", e);
+            }
             if (address != null && !address.isLoopbackAddress()) {
                 throw new IllegalStateException("server.address=" + env.getProperty("server.address")
                         + " is not a loopback address, and the node API would have no check: set nodecache.api-token"

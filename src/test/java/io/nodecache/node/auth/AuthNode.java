@@ -43,8 +43,16 @@ final class AuthNode implements AutoCloseable {
 
     static AuthNode start(TestUpstream upstream, List<String> args, Consumer<GenericApplicationContext> beans)
             throws IOException {
+        return start(upstream, List.of(), args, beans);
+    }
+
+    /** With {@code directives} in the server block ({@code health 127.0.0.1:PORT}, {@code prometheus ...}). */
+    static AuthNode start(TestUpstream upstream, List<String> directives, List<String> args,
+            Consumer<GenericApplicationContext> beans) throws IOException {
         Path corefile = Files.createTempFile("nodecache-auth-", ".Corefile");
-        Files.writeString(corefile, ".:0 {\n    bind 127.0.0.1\n    forward . 127.0.0.1:" + upstream.port() + "\n}\n");
+        StringBuilder block = new StringBuilder(".:0 {\n    bind 127.0.0.1\n");
+        directives.forEach(d -> block.append("    ").append(d).append('\n'));
+        Files.writeString(corefile, block + "    forward . 127.0.0.1:" + upstream.port() + "\n}\n");
         List<String> all = new ArrayList<>(List.of("--nodecache.conf=" + corefile,
                 "--nodecache.embedded-upstream=false", "--nodecache.demo.enabled=false",
                 "--nodecache.upstream-servers=127.0.0.1:" + upstream.port(), "--server.port=0",
