@@ -25,15 +25,15 @@ import org.springframework.context.support.GenericApplicationContext;
  * web port free) with the caller's arguments and beans (a mock Kubernetes client, a ticker), and a plain HTTP client
  * to call it with whatever headers a test wants.
  */
-final class AuthNode implements AutoCloseable {
+public final class AuthNode implements AutoCloseable {
 
-    record Reply(int status, String body, String wwwAuthenticate) {}
+    public record Reply(int status, String body, String wwwAuthenticate) {}
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final ConfigurableApplicationContext context;
     private final Path corefile;
-    final int port;
+    public final int port;
 
     private AuthNode(ConfigurableApplicationContext context, Path corefile) {
         this.context = context;
@@ -41,13 +41,13 @@ final class AuthNode implements AutoCloseable {
         this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
-    static AuthNode start(TestUpstream upstream, List<String> args, Consumer<GenericApplicationContext> beans)
+    public static AuthNode start(TestUpstream upstream, List<String> args, Consumer<GenericApplicationContext> beans)
             throws IOException {
         return start(upstream, List.of(), args, beans);
     }
 
     /** With {@code directives} in the server block ({@code health 127.0.0.1:PORT}, {@code prometheus ...}). */
-    static AuthNode start(TestUpstream upstream, List<String> directives, List<String> args,
+    public static AuthNode start(TestUpstream upstream, List<String> directives, List<String> args,
             Consumer<GenericApplicationContext> beans) throws IOException {
         Path corefile = Files.createTempFile("nodecache-auth-", ".Corefile");
         StringBuilder block = new StringBuilder(".:0 {\n    bind 127.0.0.1\n");
@@ -68,12 +68,12 @@ final class AuthNode implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** One request; for the event stream only the status and the first bytes are read, then it is closed. */
-    Reply call(String method, String path, Map<String, String> headers) throws Exception {
+    public Reply call(String method, String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(15));
         headers.forEach(b::header);
         if (method.equals("PUT")) {
@@ -93,7 +93,7 @@ final class AuthNode implements AutoCloseable {
     }
 
     /** {@code nodecache_api_auth_denied_total{reason}} as the node counts it. */
-    double denied(String reason) {
+    public double denied(String reason) {
         return context.getBean(io.micrometer.core.instrument.MeterRegistry.class).get("nodecache.api.auth.denied")
                 .tag("reason", reason).counter().count();
     }

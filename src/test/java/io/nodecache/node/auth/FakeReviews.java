@@ -29,19 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
  * A review that does not ask for audience {@code nodecache}, or an access review for anything but querylogs in
  * {@code kube-system} named {@code worker-1}, is refused, so a node that asks the wrong thing fails the test.
  */
-final class FakeReviews {
+public final class FakeReviews {
 
     static final String EXPIRED_ERROR = "[invalid bearer token, service account token has expired]";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    final AtomicInteger tokenReviews = new AtomicInteger();
+    public final AtomicInteger tokenReviews = new AtomicInteger();
     final AtomicInteger accessReviews = new AtomicInteger();
     /** Every token a TokenReview carried: the node must send it, and only there. */
-    final List<String> reviewedTokens = new CopyOnWriteArrayList<>();
+    public final List<String> reviewedTokens = new CopyOnWriteArrayList<>();
     final Map<String, AtomicInteger> accessReviewsByVerb = new ConcurrentHashMap<>();
 
-    FakeReviews(KubernetesMockServer server) {
+    public FakeReviews(KubernetesMockServer server) {
         server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
                 .andReply(provider(this::tokenReview)).always();
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
