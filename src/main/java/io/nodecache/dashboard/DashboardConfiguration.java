@@ -12,8 +12,10 @@ import io.nodecache.dashboard.pods.KubernetesPodDirectory;
 import io.nodecache.dashboard.pods.PodDirectory;
 import io.nodecache.dashboard.pods.StaticPodDirectory;
 import io.nodecache.dashboard.transport.DirectTransport;
+import io.nodecache.dashboard.transport.NodeToken;
 import io.nodecache.dashboard.transport.NodeTransport;
 import io.nodecache.kubernetes.PodProxyTransport;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,6 +23,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 
 /**
  * Builds the dashboard from its properties: discovery, pod directory and transport (static or Kubernetes, as
@@ -62,12 +65,41 @@ class DashboardConfiguration {
         return new KubernetesPodDirectory(client.getObject(), p.podHistory(), clock);
     }
 
+    /** Where the projected ServiceAccount token for the nodes' audience is mounted (the chart's volume). */
+    static final String DEFAULT_NODE_TOKEN_FILE = "/var/run/secrets/nodecache/token";
+
+    /**
+     * The token presented to the nodes: {@code nodecache.dashboard.node-token-file} if set; else the shared
+     * {@code nodecache.api-token} or {@code nodecache.api-token-file}; else, in a cluster, the projected token at
+     * {@value #DEFAULT_NODE_TOKEN_FILE}; else none (nodes on loopback without a check).
+     */
     @Bean
-    NodeTransport nodeTransport(DashboardProperties p, ObjectProvider<KubernetesClient> client) {
-        if (p.effectiveTransport().equals("proxy")) {
-            return new PodProxyTransport(client.getObject());
+    NodeToken nodeToken(Environment env) {
+        String file = env.getProperty("nodecache.dashboard.node-token-file", "");
+        String shared = env.getProperty("nodecache.api-token", "");
+        String sharedFile = env.getProperty("nodecache.api-token-file", "");
+        NodeToken token;
+        if (!file.isBlank()) {
+            token = NodeToken.file(Path.of(file.strip()));
+        } else if (!shared.isBlank()) {
+            token = NodeToken.fixed(shared.strip());
+        } else if (!sharedFile.isBlank()) {
+            token = NodeToken.file(Path.of(sharedFile.strip()));
+        } else if (env.getProperty("KUBERNETES_SERVICE_HOST") != null) {
+            token = NodeToken.file(Path.of(DEFAULT_NODE_TOKEN_FILE));
+        } else {
+            token = NodeToken.none();
         }
-        return new DirectTransport(p.timeout());
+        System.out.println("[INFO] nodecache dashboard: node token: " + token.source());
+        return token;
+    }
+
+    @Bean
+    NodeTransport nodeTransport(DashboardProperties p, ObjectProvider<KubernetesClient> client, NodeToken token) {
+        if (p.effectiveTransport().equals("proxy")) {
+            return new PodProxyTransport(client.getObject(), token);
+        }
+        return new DirectTransport(p.timeout(), token);
     }
 
     @Bean

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.nodecache.dashboard.transport.NodeResponse;
+import io.nodecache.dashboard.transport.NodeToken;
 import io.nodecache.dashboard.transport.NodeTarget;
 import io.nodecache.dashboard.transport.NodeTransport;
+import io.nodecache.kubernetes.auth.TokenHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -20,16 +22,22 @@ import java.util.concurrent.TimeUnit;
  * {@code pods/proxy} get and update (PUT) in the node namespace, no route to the pod network.
  *
  * <p>The API server strips the caller's {@code Authorization} before it calls the pod, so a node never sees the
- * dashboard's token. fabric8 retries 429 and 5xx answers with backoff per the client's {@code Config}
+ * dashboard's credentials for the API server; the node token rides in {@value TokenHeader#NAME}, which it passes. fabric8 retries 429 and 5xx answers with backoff per the client's {@code Config}
  * ({@code requestRetryBackoffLimit}); build the dashboard's client with a small limit so a failing node's 503 shows as
  * one, and the per-request timeout here bounds the wait either way.
  */
 public final class PodProxyTransport implements NodeTransport {
 
     private final KubernetesClient client;
+    private final NodeToken token;
 
     public PodProxyTransport(KubernetesClient client) {
+        this(client, NodeToken.none());
+    }
+
+    public PodProxyTransport(KubernetesClient client, NodeToken token) {
         this.client = client;
+        this.token = token;
     }
 
     @Override
@@ -51,6 +59,7 @@ public final class PodProxyTransport implements NodeTransport {
                 b.header(k, v);
             }
         });
+        presentToken(b);
         if (jsonBody != null) {
             b.method(method, "application/json", jsonBody);
         } else if (!"GET".equals(method)) {
@@ -66,8 +75,10 @@ public final class PodProxyTransport implements NodeTransport {
     public CompletableFuture<StreamResponse> stream(NodeTarget node, String pathAndQuery, Duration connectTimeout) {
         HttpClient http = client.getHttpClient();
         // forStreaming: no read timeout on the body, which may be quiet for a keep-alive period or longer.
-        HttpRequest request = http.newHttpRequestBuilder().uri(proxyUri(node, pathAndQuery))
-                .header("Accept", "text/event-stream").forStreaming().build();
+        HttpRequest.Builder b = http.newHttpRequestBuilder().uri(proxyUri(node, pathAndQuery))
+                .header("Accept", "text/event-stream").forStreaming();
+        presentToken(b);
+        HttpRequest request = b.build();
         CompletableFuture<HttpResponse<InputStream>> sent = http.sendAsync(request, InputStream.class);
         CompletableFuture<StreamResponse> result = sent
                 .thenApply(r -> new StreamResponse(r.code(), r.body()))
@@ -80,6 +91,14 @@ public final class PodProxyTransport implements NodeTransport {
             }
         });
         return result;
+    }
+
+    /** Only the proxy-safe header: Authorization is fabric8's, for the API server, which strips it. */
+    private void presentToken(HttpRequest.Builder b) {
+        String t = token.current();
+        if (t != null) {
+            b.header(TokenHeader.NAME, t);
+        }
     }
 
     /** The pod-proxy URL of a path on the node: the master URL, the pod's proxy subresource, the path as given. */

@@ -60,7 +60,7 @@ class ChartTest {
             "syncinterval", "health-port", "kubednscm", "basecorefile", "upstreamsvc", "interfacename",
             "nodecache.dns-domain", "server.port", "nodecache.node.enabled", "nodecache.dashboard.enabled",
             "nodecache.dashboard.discovery", "nodecache.dashboard.namespace", "nodecache.dashboard.label-selector",
-            "nodecache.dashboard.node-port", "nodecache.dashboard.transport");
+            "nodecache.dashboard.node-port", "nodecache.dashboard.transport", "nodecache.api-audience");
 
     static Map<String, Object> iptables() {
         return new LinkedHashMap<>(Map.of("mode", "iptables", "kubeDnsIP", KUBE_DNS));
@@ -498,8 +498,9 @@ class ChartTest {
         one(objects, Service.class, "node-local-dns-dashboard");
 
         List<HasMetadata> off = ChartRender.render(with(iptables(), "dashboard.enabled", false));
-        assertTrue(all(off, Deployment.class).isEmpty() && all(off, Role.class).isEmpty()
-                && all(off, ClusterRole.class).isEmpty());
+        assertTrue(all(off, Deployment.class).isEmpty() && all(off, Role.class).isEmpty());
+        assertEquals(List.of("kube-system-node-local-dns"), all(off, ClusterRole.class).stream()
+                .map(r -> r.getMetadata().getName()).toList(), "only the node's reviews");
     }
 
     @ParameterizedTest
@@ -510,7 +511,8 @@ class ChartTest {
         assertEquals(List.of("pods:[]:get,list,watch"), rules(cluster.getRules()));
         Role role = one(objects, Role.class, "node-local-dns-dashboard");
         assertEquals(NAMESPACE, role.getMetadata().getNamespace());
-        List<String> expected = new java.util.ArrayList<>(List.of("apps/daemonsets:[node-local-dns]:get"));
+        List<String> expected = new java.util.ArrayList<>(List.of("apps/daemonsets:[node-local-dns]:get",
+                "nodecache.io/querylogs:[]:get,update"));
         if (podProxy) {
             expected.add("pods/proxy:[]:get,update");
         }
@@ -523,10 +525,50 @@ class ChartTest {
             assertEquals("node-local-dns-dashboard", subjects.get(0).getName());
             assertEquals(NAMESPACE, subjects.get(0).getNamespace());
         }
-        assertEquals(2, all(objects, RoleBinding.class).size() + all(objects, ClusterRoleBinding.class).size(),
-                "the node's ServiceAccount is bound to nothing");
-        assertEquals(Boolean.FALSE, one(objects, ServiceAccount.class, "node-local-dns").getAutomountServiceAccountToken());
-        assertEquals(Boolean.FALSE, node(objects).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken());
+        assertEquals(3, all(objects, RoleBinding.class).size() + all(objects, ClusterRoleBinding.class).size(),
+                "the dashboard's two, and the node's reviews");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "cilium"})
+    void theNodeMayCreateExactlyTheTwoReviewsAndKnowsItsNamespace(String mode) {
+        List<HasMetadata> objects = ChartRender.render(mode.equals("iptables") ? iptables() : cilium());
+        ClusterRole role = one(objects, ClusterRole.class, "kube-system-node-local-dns");
+        assertEquals(List.of("authentication.k8s.io/tokenreviews:[]:create",
+                "authorization.k8s.io/subjectaccessreviews:[]:create"), rules(role.getRules()));
+        ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class, "kube-system-node-local-dns");
+        assertEquals("kube-system-node-local-dns", binding.getRoleRef().getName());
+        assertEquals(1, binding.getSubjects().size());
+        assertEquals("ServiceAccount", binding.getSubjects().get(0).getKind());
+        assertEquals("node-local-dns", binding.getSubjects().get(0).getName());
+        assertEquals(NAMESPACE, binding.getSubjects().get(0).getNamespace());
+        // The reviews need the node's own token, mounted as usual.
+        assertNull(one(objects, ServiceAccount.class, "node-local-dns").getAutomountServiceAccountToken());
+        PodSpec pod = node(objects).getSpec().getTemplate().getSpec();
+        assertNull(pod.getAutomountServiceAccountToken());
+        Container c = nodeContainer(objects);
+        assertEquals("nodecache", flags(c).get("nodecache.api-audience"));
+        Map<String, String> fieldRefs = c.getEnv().stream().filter(e -> e.getValueFrom() != null)
+                .collect(Collectors.toMap(e -> e.getName(), e -> e.getValueFrom().getFieldRef().getFieldPath()));
+        assertEquals("metadata.namespace", fieldRefs.get("POD_NAMESPACE"), "the SubjectAccessReview's namespace");
+        assertEquals("spec.nodeName", fieldRefs.get("NODE_NAME"), "and its name");
+    }
+
+    @Test
+    void theDashboardPresentsAProjectedTokenForTheNodesAudience() {
+        List<HasMetadata> objects = ChartRender.render(with(iptables(), "node.apiAudience", "nodecache-test"));
+        assertEquals("nodecache-test", flags(nodeContainer(objects)).get("nodecache.api-audience"));
+        PodSpec pod = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec();
+        var sources = volume(pod, "node-token").getProjected().getSources();
+        assertEquals(1, sources.size());
+        var token = sources.get(0).getServiceAccountToken();
+        assertEquals("nodecache-test", token.getAudience(), "the audience the nodes review it for");
+        assertTrue(token.getExpirationSeconds() >= 600, "the API server's minimum");
+        assertEquals("token", token.getPath());
+        VolumeMount m = mount(pod.getContainers().get(0), "node-token");
+        assertTrue(m.getReadOnly());
+        // Where the dashboard reads it by default in a cluster (DashboardConfiguration.DEFAULT_NODE_TOKEN_FILE).
+        assertEquals("/var/run/secrets/nodecache/token", m.getMountPath() + "/" + token.getPath());
     }
 
     static List<String> rules(List<PolicyRule> rules) {

@@ -91,7 +91,28 @@ class ComposeFileTest {
                 mounts++;
             }
         }
-        assertEquals(2, mounts);
+        assertEquals(5, mounts);
+    }
+
+    /** Both nodes check the shared token and the dashboard presents the same one: one file, mounted read-only. */
+    @Test
+    void theNodesAndTheDashboardShareOneTokenFile() {
+        Set<Path> files = new HashSet<>();
+        for (String name : List.of("node-a", "node-b", "dashboard")) {
+            Service s = compose.service(name);
+            String target = s.argument("nodecache.api-token-file");
+            assertNotNull(target, name + " has --nodecache.api-token-file");
+            Path file = compose.mounted(s, target);
+            assertNotNull(file, name + " mounts " + target);
+            assertTrue(s.volumes().stream().anyMatch(v -> v.endsWith(target + ":ro")), name + ": read-only");
+            files.add(file);
+        }
+        assertEquals(1, files.size(), files.toString());
+        try {
+            assertFalse(Files.readString(files.iterator().next()).isBlank(), "the token file holds a token");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,6 +122,7 @@ class ComposeFileTest {
         known.addAll(OTHERS);
         known.addAll(names("nodecache.", NodeProperties.class));
         known.addAll(names("nodecache.dashboard.", DashboardProperties.class));
+        known.addAll(names("nodecache.", io.nodecache.node.auth.NodeAuthProperties.class));
         Map<String, String> values = new LinkedHashMap<>();
         assertFalse(service.command().isEmpty(), service.name());
         for (String arg : service.command()) {

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * <p>The rewriting, in this order, of each argument and each mounted Corefile of a service S:
  * <ul>
  *   <li>{@code --nodecache.conf=PATH}: the file mounted at PATH, rewritten as below into a temporary file;
+ *   <li>{@code --NAME=PATH} with PATH another file the service mounts (the API token): that file, as it is;
  *   <li>{@code --server.port=P}: S's free port for P;
  *   <li>{@code 0.0.0.0:P} (every address of the container): S's address and port P;
  *   <li>{@code http://NAME:P} with NAME a service: that service's address and port P;
@@ -105,6 +106,10 @@ final class LoopbackTopology implements AutoCloseable {
                 temporary.add(corefile);
                 Files.writeString(corefile, corefile(service, Files.readString(compose.mounted(service, target))));
                 out.add("--nodecache.conf=" + corefile);
+            } else if (arg.indexOf('=') > 0 && compose.mounted(service, arg.substring(arg.indexOf('=') + 1)) != null) {
+                // A file the service mounts (the shared API token): the repository's own file.
+                out.add(arg.substring(0, arg.indexOf('=') + 1)
+                        + compose.mounted(service, arg.substring(arg.indexOf('=') + 1)));
             } else if (arg.startsWith("--server.port=")) {
                 int port = Integer.parseInt(arg.substring("--server.port=".length()));
                 out.add("--server.port=" + port(service.address(), port));

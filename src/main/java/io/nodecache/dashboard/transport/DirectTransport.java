@@ -1,5 +1,6 @@
 package io.nodecache.dashboard.transport;
 
+import io.nodecache.kubernetes.auth.TokenHeader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,13 +15,20 @@ import java.util.concurrent.Executors;
 /**
  * Straight to the node's web port with the JDK's HTTP client: the static list's URLs, or pod IP and port from
  * inside the cluster. One client (one connection pool) for all nodes; HTTP/1.1, as the nodes' Tomcat speaks it.
+ * The node token goes as {@code Authorization: Bearer} and in {@value TokenHeader#NAME} on every request.
  */
 public final class DirectTransport implements NodeTransport {
 
     private final ExecutorService executor;
     private final HttpClient http;
+    private final NodeToken token;
 
     public DirectTransport(Duration connectTimeout) {
+        this(connectTimeout, NodeToken.none());
+    }
+
+    public DirectTransport(Duration connectTimeout, NodeToken token) {
+        this.token = token;
         // Responses are small and parsed off this pool; a few threads serve hundreds of nodes.
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "nodecache-dashboard-http");
@@ -45,6 +53,7 @@ public final class DirectTransport implements NodeTransport {
             b.header("Accept", "application/json");
         }
         headers.forEach(b::header);
+        presentToken(b);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -58,11 +67,19 @@ public final class DirectTransport implements NodeTransport {
 
     @Override
     public CompletableFuture<StreamResponse> stream(NodeTarget node, String pathAndQuery, Duration connectTimeout) {
-        HttpRequest request = HttpRequest.newBuilder(uri(node, pathAndQuery)).header("Accept", "text/event-stream")
-                .GET().build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(node, pathAndQuery)).header("Accept", "text/event-stream");
+        presentToken(b);
+        HttpRequest request = b.GET().build();
         CompletableFuture<StreamResponse> f = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(r -> new StreamResponse(r.statusCode(), r.body()));
         return f.orTimeout(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void presentToken(HttpRequest.Builder b) {
+        String t = token.current();
+        if (t != null) {
+            b.header("Authorization", "Bearer " + t).header(TokenHeader.NAME, t);
+        }
     }
 
     static URI uri(NodeTarget node, String pathAndQuery) {
