@@ -74,7 +74,7 @@ final class NodeAssembly {
         RuntimeOptions defaults = RuntimeOptions.defaults();
         RuntimeOptions options = new RuntimeOptions(
                 props.udpThreads() > 0 ? props.udpThreads() : defaults.udpThreads(),
-                !"nio".equalsIgnoreCase(props.udpTransport()), defaults.tcpIdle(), defaults.tcpMaxConnections(),
+                !"nio".equalsIgnoreCase(props.udpTransport()), props.tcpLimits(),
                 props.readTimeout(), props.deadline(), Duration.ofSeconds(30));
         this.runtime = new NodeRuntime(options, ring, clock, log, message -> LoopExit.exit(log, message),
                 ForwardListeners.of(upstreamLatency, metrics.forwardListener()));
