@@ -198,30 +198,34 @@ final class TcpListener implements AutoCloseable {
             }
             draining = true;
             try {
-                while (!closing && in != null && in.readableBytes() >= 2) {
-                    if (inFlight.get() >= limits.maxInFlight() || !channel.isWritable()) {
-                        break;
+                do {
+                    while (!closing && in != null && in.readableBytes() >= 2) {
+                        if (inFlight.get() >= limits.maxInFlight() || !channel.isWritable()) {
+                            break;
+                        }
+                        int length = in.getUnsignedShort(in.readerIndex());
+                        if (in.readableBytes() < 2 + length) {
+                            break;
+                        }
+                        in.skipBytes(2);
+                        byte[] msg = new byte[length];
+                        in.readBytes(msg);
+                        queries++;
+                        inFlight.incrementAndGet();
+                        lastActivity = System.nanoTime();
+                        Exchange ex = Exchange.of(msg, length, client, Transport.TCP, this, events);
+                        if (!Dispatch.dispatch(ex.verdict(), ex, router.get(), counters)) {
+                            inFlight.decrementAndGet();
+                            // An unreadable message on a stream means we have lost framing: hang up.
+                            closeAfterAnswers(TcpClose.MALFORMED);
+                        } else if (limits.maxQueries() > 0 && queries >= limits.maxQueries()) {
+                            // What the client sent past it is not read: it retries that elsewhere (RFC 7766 §6.2.3).
+                            closeAfterAnswers(TcpClose.MAX_QUERIES);
+                        }
                     }
-                    int length = in.getUnsignedShort(in.readerIndex());
-                    if (in.readableBytes() < 2 + length) {
-                        break;
-                    }
-                    in.skipBytes(2);
-                    byte[] msg = new byte[length];
-                    in.readBytes(msg);
-                    queries++;
-                    inFlight.incrementAndGet();
-                    lastActivity = System.nanoTime();
-                    Exchange ex = Exchange.of(msg, length, client, Transport.TCP, this, events);
-                    if (!Dispatch.dispatch(ex.verdict(), ex, router.get(), counters)) {
-                        inFlight.decrementAndGet();
-                        // An unreadable message on a stream means we have lost framing: hang up.
-                        closeAfterAnswers(TcpClose.MALFORMED);
-                    } else if (limits.maxQueries() > 0 && queries >= limits.maxQueries()) {
-                        // What the client sent past it is not read: it retries that elsewhere (RFC 7766 §6.2.3).
-                        closeAfterAnswers(TcpClose.MAX_QUERIES);
-                    }
-                }
+                    // An answer may have freed a slot since the loop stopped for a full one: the messages already
+                    // here would wait for bytes that may never come, so look again.
+                } while (!closing && inFlight.get() < limits.maxInFlight() && channel.isWritable() && complete());
             } finally {
                 draining = false;
             }
@@ -238,8 +242,7 @@ final class TcpListener implements AutoCloseable {
                 }
                 channel.config().setAutoRead(read);
             }
-            boolean incomplete = in != null && in.isReadable()
-                    && (in.readableBytes() < 2 || in.readableBytes() < 2 + in.getUnsignedShort(in.readerIndex()));
+            boolean incomplete = in != null && in.isReadable() && !complete();
             if (!incomplete || !read) {
                 // While we do not read, the rest of a message waits in the kernel through no fault of the client.
                 messageStart = 0;
@@ -247,10 +250,16 @@ final class TcpListener implements AutoCloseable {
                 messageStart = System.nanoTime();
                 arm(messageStart + limits.read().toNanos());
             }
-            if (full && inFlight.get() < limits.maxInFlight()) {
-                // An answer came between the check and the flag: it may not have seen the flag set.
+            if (inFlight.get() < limits.maxInFlight() && channel.isWritable() && complete()) {
+                // An answer came between the check and the flag, and may not have seen the flag set.
                 ctx.executor().execute(resume);
             }
+        }
+
+        /** Whether {@link #in} holds a whole message. */
+        private boolean complete() {
+            return in != null && in.readableBytes() >= 2
+                    && in.readableBytes() >= 2 + in.getUnsignedShort(in.readerIndex());
         }
 
         private void compact() {

@@ -231,7 +231,7 @@ class TcpLimitsTest {
         int queries = 1000;
         int inFlight = 8;
         Duration upstreamDelay = Duration.ofMillis(20);
-        TcpLimits limits = new TcpLimits(1024, inFlight, 0, Duration.ofSeconds(30), Duration.ofSeconds(3),
+        TcpLimits limits = new TcpLimits(1024, inFlight, 0, Duration.ofSeconds(5), Duration.ofSeconds(3),
                 Duration.ofSeconds(5));
         try (TestUpstream up = upstream(); NodeHarness node = node(up, limits); Socket s = connect(node.dns())) {
             up.delay(upstreamDelay);
@@ -246,7 +246,9 @@ class TcpLimitsTest {
                     + "%d answered in %d ms (the cap allows no less than %d ms), upstream asked %d, reading paused "
                     + "%d times%n", queries, inFlight, upstreamDelay.toMillis(), answers.size(), elapsed / 1_000_000,
                     queries / inFlight * upstreamDelay.toMillis(), upstreamSeen, c.tcpPaused());
-            assertEquals(queries, answers.size());
+            assertEquals(queries, answers.size(), () -> "closed: idle " + c.tcpClosed(TcpClose.IDLE) + ", read "
+                    + c.tcpClosed(TcpClose.READ_TIMEOUT) + ", write " + c.tcpClosed(TcpClose.WRITE_TIMEOUT)
+                    + ", malformed " + c.tcpClosed(TcpClose.MALFORMED) + "; upstream asked " + up.queries());
             assertTrue(answers.stream().allMatch(m -> m.getRcode() == Rcode.NXDOMAIN));
             // At most `inFlight` at the upstream at once, each held `upstreamDelay`: no faster than this.
             assertTrue(elapsed >= (queries / inFlight - 1) * upstreamDelay.toNanos(), elapsed / 1_000_000 + " ms");
