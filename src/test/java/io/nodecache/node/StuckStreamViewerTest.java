@@ -123,6 +123,27 @@ class StuckStreamViewerTest {
         send("PUT", "/api/v1/logging", "{\"enabled\":false}");
     }
 
+    @Test
+    void aViewerIdleLongerThanTheConnectionTimeoutKeepsItsStream() throws Exception {
+        InetSocketAddress dns = runtime.addresses().get(0);
+        send("PUT", "/api/v1/logging", "{\"enabled\":true,\"duration\":\"0\"}");
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(uri("/api/v1/queries/stream")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertEquals("event:logging", in.readLine());
+            // Nothing to send for longer than the 3 s connection timeout: only a blocked write is cut.
+            Thread.sleep(5000);
+            drive(dns, 1);
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("event:query")) {
+                // the logging event's data, blank lines
+            }
+            assertEquals("event:query", line, "the stream outlived the connection timeout");
+        } finally {
+            send("PUT", "/api/v1/logging", "{\"enabled\":false}");
+        }
+    }
+
     /** Sends {@code n} queries one after another over UDP: answered, p50 and p99 nanos, queries per second. */
     private static long[] drive(InetSocketAddress dns, int n) throws Exception {
         long[] latencies = new long[n];
