@@ -1,8 +1,7 @@
 package io.nodecache.config;
 
+import io.nodecache.querylog.NonBlockingLog;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Where CoreDNS-style lines go: stdout, as CoreDNS writes its log and errors lines and {@code kubectl logs} reads
@@ -11,8 +10,15 @@ import java.nio.charset.StandardCharsets;
  */
 final class CurrentStdout extends OutputStream {
 
-    static PrintStream printStream() {
-        return new PrintStream(new CurrentStdout(), true, StandardCharsets.UTF_8);
+    /**
+     * Lines held for a stdout that does not take them (~1700 query lines): enough to ride out a slow log
+     * collector, small beside the heap. Past it lines are dropped and counted.
+     */
+    static final int BUFFER_BYTES = 256 * 1024;
+
+    /** The node's log stream: stdout through a buffer, so a stdout that blocks drops lines instead of stalling. */
+    static NonBlockingLog nonBlocking() {
+        return new NonBlockingLog(new CurrentStdout(), BUFFER_BYTES, "nodecache-stdout");
     }
 
     @Override

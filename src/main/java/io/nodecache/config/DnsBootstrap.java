@@ -109,6 +109,7 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
         beans.registerSingleton("loggingSwitch", n.logging);
         beans.registerSingleton("queryLogBuffer", n.recent);
         beans.registerSingleton("liveQueryStream", n.live);
+        beans.registerSingleton("nodeStdout", n.stdout);
         beans.registerSingleton("eventCounters", n.counters);
         beans.registerSingleton("chainDetector", n.chains);
         beans.registerSingleton("upstreamLatency", n.upstreamLatency);

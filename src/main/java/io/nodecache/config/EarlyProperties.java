@@ -68,7 +68,13 @@ public final class EarlyProperties {
                 p.get("nodecache.udp-transport"),
                 p.map(Integer::valueOf, "nodecache.query-log-size"),
                 p.map(DurationStyle::detectAndParse, "nodecache.read-timeout"),
-                p.map(DurationStyle::detectAndParse, "nodecache.deadline"));
+                p.map(DurationStyle::detectAndParse, "nodecache.deadline"),
+                p.map(Integer::valueOf, "nodecache.tcp-max-connections"),
+                p.map(Integer::valueOf, "nodecache.tcp-max-in-flight"),
+                p.map(Integer::valueOf, "nodecache.tcp-max-queries"),
+                p.map(DurationStyle::detectAndParse, "nodecache.tcp-idle-timeout"),
+                p.map(DurationStyle::detectAndParse, "nodecache.tcp-read-timeout"),
+                p.map(DurationStyle::detectAndParse, "nodecache.tcp-write-timeout"));
     }
 
     /** Spring's relaxed form: lower case, no dashes or underscores, dots kept ({@code upstreamservers}). */

@@ -10,6 +10,7 @@ import io.nodecache.metrics.NodeMetrics;
 import io.nodecache.netif.SetupErrors;
 import io.nodecache.querylog.LiveQueryStream;
 import io.nodecache.querylog.LoggingSwitch;
+import io.nodecache.querylog.NonBlockingLog;
 import io.nodecache.querylog.QueryEventDispatcher;
 import io.nodecache.querylog.QueryLogBuffer;
 import io.nodecache.querylog.StdoutQueryLog;
@@ -37,7 +38,9 @@ final class NodeAssembly {
 
     final NodeProperties props;
     final Clock clock = Clock.systemUTC();
-    final PrintStream log = CurrentStdout.printStream();
+    /** stdout for every line the node writes (query log, errors, reloads); never blocks its writers. */
+    final NonBlockingLog stdout = CurrentStdout.nonBlocking();
+    final PrintStream log = new PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8);
     final QueryEventRing ring = new QueryEventRing(EVENT_RING_CAPACITY, clock);
     final LoggingSwitch logging = new LoggingSwitch(clock);
     final QueryLogBuffer recent;
@@ -74,13 +77,14 @@ final class NodeAssembly {
         RuntimeOptions defaults = RuntimeOptions.defaults();
         RuntimeOptions options = new RuntimeOptions(
                 props.udpThreads() > 0 ? props.udpThreads() : defaults.udpThreads(),
-                !"nio".equalsIgnoreCase(props.udpTransport()), defaults.tcpIdle(), defaults.tcpMaxConnections(),
+                !"nio".equalsIgnoreCase(props.udpTransport()), props.tcpLimits(),
                 props.readTimeout(), props.deadline(), Duration.ofSeconds(30));
         this.runtime = new NodeRuntime(options, ring, clock, log, message -> LoopExit.exit(log, message),
                 ForwardListeners.of(upstreamLatency, metrics.forwardListener()));
         this.networking = NodeNetworking.of(props, log, setupErrors);
         this.lifecycle = new DnsLifecycle(props, runtime, dispatcher, logging, log, networking, setupErrors);
         metrics.bind(runtime, dispatcher, chains, logging, lifecycle::reloadFailures);
+        metrics.bindQueryLog(stdout, live);
         // Served with or without host networking: the configmap errortype counts the ConfigMap sync's failures.
         metrics.bindSetupErrors(setupErrors::snapshot);
         this.sampler = new StatsSampler(counters, runtime::caches, clock);
@@ -92,6 +96,7 @@ final class NodeAssembly {
             lifecycle.start();
         } catch (RuntimeException e) {
             metrics.close();
+            stdout.close(1000);
             throw e;
         }
         sampler.start();
@@ -102,5 +107,6 @@ final class NodeAssembly {
         sampler.close();
         lifecycle.stop();
         metrics.close();
+        stdout.close(1000);
     }
 }

@@ -37,7 +37,13 @@ final class NodeCacheFlags {
                 p.udpTransport(),
                 p.queryLogSize(),
                 p.readTimeout(),
-                p.deadline());
+                p.deadline(),
+                p.tcpMaxConnections(),
+                p.tcpMaxInFlight(),
+                p.tcpMaxQueries(),
+                p.tcpIdleTimeout(),
+                p.tcpReadTimeout(),
+                p.tcpWriteTimeout());
     }
 
     private static Duration duration(String text, Duration fallback) {

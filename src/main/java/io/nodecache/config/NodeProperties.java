@@ -1,5 +1,6 @@
 package io.nodecache.config;
 
+import io.nodecache.dns.server.TcpLimits;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -40,6 +41,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param queryLogSize     recent logged queries kept for the console and the API
  * @param readTimeout      per-attempt upstream timeout
  * @param deadline         overall time to find an answering upstream
+ * @param tcpMaxConnections open DNS-over-TCP connections per address; more are closed as accepted (1024)
+ * @param tcpMaxInFlight   queries of one TCP connection answered at once before reading it pauses (64)
+ * @param tcpMaxQueries    queries per TCP connection before it is closed, as CoreDNS's {@code maxtcpqueries}; 0 or
+ *                         less: no limit (1024)
+ * @param tcpIdleTimeout   a TCP connection with no query and no answer owed is closed after this (10s)
+ * @param tcpReadTimeout   a TCP message, length prefix and all, must arrive within this of its first byte (3s)
+ * @param tcpWriteTimeout  a TCP client that leaves its answers unread this long is cut off (5s)
  */
 @ConfigurationProperties("nodecache")
 public record NodeProperties(
@@ -66,7 +74,13 @@ public record NodeProperties(
         String udpTransport,
         Integer queryLogSize,
         Duration readTimeout,
-        Duration deadline) {
+        Duration deadline,
+        Integer tcpMaxConnections,
+        Integer tcpMaxInFlight,
+        Integer tcpMaxQueries,
+        Duration tcpIdleTimeout,
+        Duration tcpReadTimeout,
+        Duration tcpWriteTimeout) {
 
     /** node-cache's {@code -basecorefile} default, where the upstream manifest mounts the node-local-dns ConfigMap. */
     public static final String DEFAULT_BASECOREFILE = "/etc/coredns/Corefile.base";
@@ -94,6 +108,33 @@ public record NodeProperties(
         queryLogSize = queryLogSize == null ? 10_000 : queryLogSize;
         readTimeout = readTimeout == null ? Duration.ofSeconds(2) : readTimeout;
         deadline = deadline == null ? Duration.ofSeconds(5) : deadline;
+        TcpLimits tcp = TcpLimits.defaults();
+        tcpMaxConnections = atLeastOne("nodecache.tcp-max-connections", tcpMaxConnections, tcp.maxConnections());
+        tcpMaxInFlight = atLeastOne("nodecache.tcp-max-in-flight", tcpMaxInFlight, tcp.maxInFlight());
+        tcpMaxQueries = tcpMaxQueries == null ? tcp.maxQueries() : tcpMaxQueries;
+        tcpIdleTimeout = positive("nodecache.tcp-idle-timeout", tcpIdleTimeout, tcp.idle());
+        tcpReadTimeout = positive("nodecache.tcp-read-timeout", tcpReadTimeout, tcp.read());
+        tcpWriteTimeout = positive("nodecache.tcp-write-timeout", tcpWriteTimeout, tcp.write());
+    }
+
+    private static int atLeastOne(String key, Integer value, int fallback) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, not " + value);
+        }
+        return value == null ? fallback : value;
+    }
+
+    private static Duration positive(String key, Duration value, Duration fallback) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new IllegalArgumentException(key + " must be a positive duration, not " + value);
+        }
+        return value == null ? fallback : value;
+    }
+
+    /** What one client may hold on the DNS-over-TCP listeners. */
+    public TcpLimits tcpLimits() {
+        return new TcpLimits(tcpMaxConnections, tcpMaxInFlight, tcpMaxQueries, tcpIdleTimeout, tcpReadTimeout,
+                tcpWriteTimeout);
     }
 
     /**

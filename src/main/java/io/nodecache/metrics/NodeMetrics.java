@@ -8,8 +8,11 @@ import io.nodecache.corefile.ServerBlock;
 import io.nodecache.dns.cache.ResponseCache;
 import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.dns.server.ServerCounters;
+import io.nodecache.dns.server.TcpClose;
 import io.nodecache.dns.upstream.ForwardListener;
+import io.nodecache.querylog.LiveQueryStream;
 import io.nodecache.querylog.LoggingSwitch;
+import io.nodecache.querylog.NonBlockingLog;
 import io.nodecache.querylog.QueryEventDispatcher;
 import io.nodecache.searchpath.ChainDetector;
 import java.io.IOException;
@@ -102,6 +105,16 @@ public final class NodeMetrics implements AutoCloseable {
         counter("nodecache.tcp.connections", "TCP connections accepted.", server, ServerCounters::tcpConnections);
         counter("nodecache.tcp.rejected", "TCP connections closed at once because too many were open.", server,
                 ServerCounters::tcpRejected);
+        Gauge.builder("nodecache.tcp.open", server, ServerCounters::tcpOpen)
+                .description("TCP connections open now.").register(registry);
+        counter("nodecache.tcp.paused", "Times reading a TCP connection paused: its queries in flight at the cap, "
+                + "or its answers unread.", server, ServerCounters::tcpPaused);
+        for (TcpClose reason : TcpClose.values()) {
+            FunctionCounter.builder("nodecache.tcp.closed", server, s -> s.tcpClosed(reason))
+                    .description("TCP connections the node closed: idle, read_timeout (a message too slow to "
+                            + "arrive), write_timeout (answers left unread), max_queries, malformed.")
+                    .tag("reason", reason.label()).register(registry);
+        }
         counter("nodecache.events.lost", "Query events overwritten before the dispatcher read them (counters and "
                 + "logs missed them).", dispatcher, QueryEventDispatcher::lost);
         counter("nodecache.search.chains", "Search-domain expansion chains detected.", chains,
@@ -113,6 +126,18 @@ public final class NodeMetrics implements AutoCloseable {
         Gauge.builder("nodecache.query.logging.enabled", logging, l -> l.state().enabled() ? 1 : 0)
                 .description("1 while per-query logging is on, 0 while it is off.").register(registry);
         runtime.onApplied(this::applied);
+    }
+
+    /** The query log's losses: stdout lines dropped because stdout did not take them, live rows dropped and cut. */
+    public void bindQueryLog(NonBlockingLog stdout, LiveQueryStream live) {
+        counter("nodecache.querylog.lines.dropped", "Log lines (query log, errors) dropped because stdout did not "
+                + "take them (a log pipe nobody drains).", stdout, NonBlockingLog::droppedLines);
+        counter("nodecache.querylog.stream.rows.dropped", "Live stream rows dropped for viewers that read too "
+                + "slowly.", live, LiveQueryStream::dropped);
+        counter("nodecache.querylog.stream.cut", "Live streams ended because their viewer stopped reading.", live,
+                LiveQueryStream::cut);
+        Gauge.builder("nodecache.querylog.stream.viewers", live, LiveQueryStream::viewers)
+                .description("Live query stream viewers open now.").register(registry);
     }
 
     /**

@@ -5,7 +5,9 @@ import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.dns.server.ServerCounters;
 import io.nodecache.netif.NetworkSetup;
 import io.nodecache.netif.NetworkState;
+import io.nodecache.querylog.LiveQueryStream;
 import io.nodecache.querylog.LoggingSwitch;
+import io.nodecache.querylog.NonBlockingLog;
 import io.nodecache.querylog.QueryEventDispatcher;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -23,10 +25,15 @@ class NodeInfo {
     private final String nodeName;
     private final boolean demo;
     private final NetworkSetup network;
+    private final NonBlockingLog stdout;
+    private final LiveQueryStream live;
 
     NodeInfo(NodeRuntime runtime, LoggingSwitch logging, QueryEventDispatcher dispatcher, Environment env,
-            org.springframework.beans.factory.ObjectProvider<NetworkSetup> network) {
+            org.springframework.beans.factory.ObjectProvider<NetworkSetup> network, NonBlockingLog stdout,
+            LiveQueryStream live) {
         this.network = network.getIfAvailable();
+        this.stdout = stdout;
+        this.live = live;
         this.runtime = runtime;
         this.logging = logging;
         this.dispatcher = dispatcher;
@@ -50,11 +57,29 @@ class NodeInfo {
      * @param eventsLost    query events overwritten before they were read
      * @param malformed     packets dropped unparsed
      * @param formerr       queries answered FORMERR
+     * @param queryLog      what the query log could not deliver: stdout lines and live rows dropped, streams cut
+     * @param tcp           DNS-over-TCP connections: open now, refused over the cap, closed by the node by reason
      * @param networking    the host networking (setupinterface/setupiptables), or null when the node does none
      */
     record Summary(String node, String version, Instant startedAt, boolean ready, List<String> dns,
             List<String> zones, NodeApiController.LoggingView logging, boolean demo, long eventsSeen,
-            long eventsLost, long malformed, long formerr, NetworkState networking) {}
+            long eventsLost, long malformed, long formerr, QueryLogLosses queryLog, Tcp tcp,
+            NetworkState networking) {}
+
+    /**
+     * @param linesDropped      stdout lines dropped because stdout did not take them (a log pipe nobody drains)
+     * @param streamRowsDropped live stream rows dropped for viewers that read too slowly
+     * @param streamViewers     live stream viewers open now
+     * @param streamsCut        live streams ended because their viewer stopped reading
+     */
+    record QueryLogLosses(long linesDropped, long streamRowsDropped, int streamViewers, long streamsCut) {}
+
+    /**
+     * @param open     connections open now
+     * @param rejected connections closed at once because {@code nodecache.tcp-max-connections} were open
+     * @param closed   connections the node closed, by reason ({@code idle}, {@code read_timeout}, ...)
+     */
+    record Tcp(int open, long rejected, java.util.Map<String, Long> closed) {}
 
     Summary summary() {
         ServerCounters c = runtime.server().counters();
@@ -64,7 +89,17 @@ class NodeInfo {
                 .getStartTime()), runtime.readiness().ready(),
                 runtime.addresses().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList(),
                 zones, NodeApiController.LoggingView.of(logging.state()), demo, dispatcher.delivered(),
-                dispatcher.lost(), c.malformedDropped(), c.formErr(), network == null ? null : network.state());
+                dispatcher.lost(), c.malformedDropped(), c.formErr(),
+                new QueryLogLosses(stdout.droppedLines(), live.dropped(), live.viewers(), live.cut()),
+                new Tcp(c.tcpOpen(), c.tcpRejected(), tcpClosed(c)), network == null ? null : network.state());
+    }
+
+    private static java.util.Map<String, Long> tcpClosed(ServerCounters c) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (io.nodecache.dns.server.TcpClose reason : io.nodecache.dns.server.TcpClose.values()) {
+            out.put(reason.label(), c.tcpClosed(reason));
+        }
+        return out;
     }
 
     private static String version() {

@@ -19,6 +19,8 @@ public final class LiveQueryStream implements QueryEventListener {
 
     private final LoggingSwitch logging;
     private final List<Viewer> viewers = new CopyOnWriteArrayList<>();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder cut = new LongAdder();
 
     public LiveQueryStream(LoggingSwitch logging) {
         this.logging = logging;
@@ -41,8 +43,29 @@ public final class LiveQueryStream implements QueryEventListener {
         for (Viewer v : viewers) {
             if (v.filter.matches(event) && !v.queue.offer(event)) {
                 v.dropped.increment();
+                dropped.increment();
             }
         }
+    }
+
+    /** Rows dropped for viewers that read too slowly, over every viewer there has been. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Viewers open now. */
+    public int viewers() {
+        return viewers.size();
+    }
+
+    /** Streams ended by the node because their viewer had stopped reading. */
+    public long cut() {
+        return cut.sum();
+    }
+
+    /** Notes that a stream was ended because its viewer stopped reading. */
+    public void countCut() {
+        cut.increment();
     }
 
     /** One open live view. */

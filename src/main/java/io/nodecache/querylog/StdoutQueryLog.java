@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * <p>CoreDNS lines are formatted straight from the event's ring slot into a byte batch (no event object, no String);
  * JSON lines need the built event. Lines are written in batches (when the dispatcher catches up, at most every
  * 250 ms, or every 32 KiB): a write per line, as CoreDNS does, is a syscall per query and was most of logging's
- * cost.
+ * cost. The node hands it a {@link NonBlockingLog}, so a stdout that stops taking lines costs dropped lines,
+ * never a stalled dispatcher (which also feeds the stats, the chains and the live stream).
  */
 public final class StdoutQueryLog implements QueryEventListener {
 

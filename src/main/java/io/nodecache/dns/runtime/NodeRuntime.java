@@ -85,8 +85,7 @@ public final class NodeRuntime implements AutoCloseable {
         this.log = log;
         this.onLoop = onLoop;
         this.forwardListener = forwardListener;
-        this.server = new DnsServer(events, options.udpThreads(), (int) options.tcpIdle().toMillis(),
-                options.tcpMaxConnections(), options.epoll());
+        this.server = new DnsServer(events, options.udpThreads(), options.tcp(), options.epoll());
     }
 
     /**

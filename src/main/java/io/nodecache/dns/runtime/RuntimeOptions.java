@@ -1,5 +1,6 @@
 package io.nodecache.dns.runtime;
 
+import io.nodecache.dns.server.TcpLimits;
 import java.time.Duration;
 
 /**
@@ -7,8 +8,7 @@ import java.time.Duration;
  *
  * @param udpThreads        receive threads (sockets) per UDP address
  * @param epoll             UDP through Netty's native epoll (batched syscalls) where the platform has it; else NIO
- * @param tcpIdle           idle time before a client TCP connection is closed (RFC 7766 §6.2.3)
- * @param tcpMaxConnections open client TCP connections per address before new ones are refused
+ * @param tcp               what one client may hold on a TCP listener: connections, queries, timeouts
  * @param readTimeout       per-attempt upstream read timeout (CoreDNS forward: 2 s)
  * @param deadline          overall time to find an answering upstream (CoreDNS forward: 5 s)
  * @param loopPatience      how long the loop probe keeps trying to get an answer (CoreDNS: 30 s)
@@ -16,19 +16,30 @@ import java.time.Duration;
 public record RuntimeOptions(
         int udpThreads,
         boolean epoll,
-        Duration tcpIdle,
-        int tcpMaxConnections,
+        TcpLimits tcp,
         Duration readTimeout,
         Duration deadline,
         Duration loopPatience) {
 
+    /** The TCP defaults but for the idle timeout and the connection cap. */
+    public RuntimeOptions(int udpThreads, boolean epoll, Duration tcpIdle, int tcpMaxConnections,
+            Duration readTimeout, Duration deadline, Duration loopPatience) {
+        this(udpThreads, epoll, TcpLimits.defaults().withIdle(tcpIdle).withMaxConnections(tcpMaxConnections),
+                readTimeout, deadline, loopPatience);
+    }
+
     /** The same options with another UDP transport. */
     public RuntimeOptions withEpoll(boolean useEpoll) {
-        return new RuntimeOptions(udpThreads, useEpoll, tcpIdle, tcpMaxConnections, readTimeout, deadline, loopPatience);
+        return new RuntimeOptions(udpThreads, useEpoll, tcp, readTimeout, deadline, loopPatience);
+    }
+
+    /** The same options with other TCP limits. */
+    public RuntimeOptions withTcp(TcpLimits limits) {
+        return new RuntimeOptions(udpThreads, epoll, limits, readTimeout, deadline, loopPatience);
     }
 
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(Math.max(2, Runtime.getRuntime().availableProcessors()), true, Duration.ofSeconds(10),
-                1024, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        return new RuntimeOptions(Math.max(2, Runtime.getRuntime().availableProcessors()), true, TcpLimits.defaults(),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 }

@@ -22,18 +22,16 @@ public final class DnsServer implements AutoCloseable {
     private final QueryEventSink events;
     private final ServerCounters counters = new ServerCounters();
     private final int udpThreads;
-    private final int tcpIdleMillis;
-    private final int tcpMaxConnections;
+    private final TcpLimits tcpLimits;
     private final Map<InetSocketAddress, Endpoint> endpoints = new LinkedHashMap<>();
     private final boolean epoll;
 
-    /** @param epoll use Netty's native epoll for UDP when the platform has it, else plain NIO */
-    public DnsServer(QueryEventSink events, int udpThreads, int tcpIdleMillis, int tcpMaxConnections, boolean epoll) {
+    /** @param epoll use Netty's native epoll for UDP and TCP when the platform has it, else plain NIO */
+    public DnsServer(QueryEventSink events, int udpThreads, TcpLimits tcpLimits, boolean epoll) {
         this.epoll = epoll && EpollUdpListener.available();
         this.events = events;
         this.udpThreads = udpThreads;
-        this.tcpIdleMillis = tcpIdleMillis;
-        this.tcpMaxConnections = tcpMaxConnections;
+        this.tcpLimits = tcpLimits;
     }
 
     /**
@@ -112,7 +110,7 @@ public final class DnsServer implements AutoCloseable {
                 UdpTransport udp = s.epoll ? new EpollUdpListener(router, s.events, s.counters)
                         : new UdpListener(router, s.events, s.counters);
                 InetSocketAddress bound = udp.bind(address, s.udpThreads);
-                TcpListener tcp = new TcpListener(router, s.events, s.counters, s.tcpIdleMillis, s.tcpMaxConnections);
+                TcpListener tcp = new TcpListener(router, s.events, s.counters, s.tcpLimits, s.epoll);
                 try {
                     tcp.bind(bound);
                     return new Endpoint(router, udp, tcp);

@@ -12,6 +12,16 @@ public final class ServerCounters {
     final LongAdder handlerErrors = new LongAdder();
     final LongAdder tcpConnections = new LongAdder();
     final LongAdder tcpRejected = new LongAdder();
+    final java.util.concurrent.atomic.AtomicInteger tcpOpen = new java.util.concurrent.atomic.AtomicInteger();
+    final LongAdder tcpPaused = new LongAdder();
+    /** Connections the listener closed, by {@link TcpClose}. */
+    final LongAdder[] tcpClosed = new LongAdder[TcpClose.values().length];
+
+    {
+        for (int i = 0; i < tcpClosed.length; i++) {
+            tcpClosed[i] = new LongAdder();
+        }
+    }
 
     /** Packets that could not be parsed at all and were dropped without an answer. */
     public long malformedDropped() {
@@ -45,5 +55,20 @@ public final class ServerCounters {
     /** TCP connections closed at once because too many were open. */
     public long tcpRejected() {
         return tcpRejected.sum();
+    }
+
+    /** TCP connections open now, over every address. */
+    public int tcpOpen() {
+        return tcpOpen.get();
+    }
+
+    /** Times a TCP connection had its reading paused: as many queries in flight as allowed, or answers unread. */
+    public long tcpPaused() {
+        return tcpPaused.sum();
+    }
+
+    /** TCP connections the listener closed for {@code reason}. */
+    public long tcpClosed(TcpClose reason) {
+        return tcpClosed[reason.ordinal()].sum();
     }
 }
