@@ -50,10 +50,13 @@ class NodeConsoleProxyController implements org.springframework.context.SmartLif
         return t;
     });
 
+    private final CurrentUser users;
+
     NodeConsoleProxyController(ClusterMonitor monitor, LoggingToggle toggle,
-            io.nodecache.dashboard.DashboardProperties props) {
+            io.nodecache.dashboard.DashboardProperties props, CurrentUser users) {
         this.monitor = monitor;
         this.toggle = toggle;
+        this.users = users;
         this.timeout = props.timeout().multipliedBy(2);
     }
 
@@ -106,7 +109,7 @@ class NodeConsoleProxyController implements org.springframework.context.SmartLif
     @PutMapping(path = "/nodes/{name}/api/v1/logging", consumes = "application/json")
     ResponseEntity<?> logging(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode body,
             HttpServletRequest request) {
-        LoggingToggle.Outcome o = toggle.toggle(node(name), body.toString(), request.getRemoteAddr()
+        LoggingToggle.Outcome o = toggle.toggle(node(name), body.toString(), users.caller(request)
                 + " (node console)").join();
         return ApiProblem.toggled(name, o);
     }
