@@ -23,8 +23,10 @@ public record DashboardUser(String name, Role role, String how) {
 
     /** The user of an authenticated request, or null when it is not. */
     public static DashboardUser of(Authentication auth, String mode, HttpServletRequest request) {
+        // In none mode everyone is the anonymous operator; elsewhere an anonymous token means not signed in.
+        boolean anonymous = auth instanceof org.springframework.security.authentication.AnonymousAuthenticationToken;
         if (auth == null || !auth.isAuthenticated() || auth.getName() == null
-                || auth instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
+                || anonymous != mode.equals(DashboardAuthProperties.NONE)) {
             return null;
         }
         Role role = Role.VIEWER;

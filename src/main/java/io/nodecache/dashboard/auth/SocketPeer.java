@@ -30,7 +30,8 @@ public final class SocketPeer {
 
     /** The peer, and what a proxy said it forwarded for (as said, not believed), for the audit line. */
     public static String describe(HttpServletRequest request) {
-        String forwarded = request.getHeader("X-Forwarded-For");
+        // ForwardedHeaderFilter hides the header it consumed: read it where the socket put it.
+        String forwarded = ((HttpServletRequest) raw(request)).getHeader("X-Forwarded-For");
         return address(request) + (forwarded == null || forwarded.isBlank() ? "" : " (forwarded for " + forwarded + ")");
     }
 }

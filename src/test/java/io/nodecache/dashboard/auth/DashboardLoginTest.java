@@ -179,7 +179,7 @@ class DashboardLoginTest {
 
         // Signing out (the header's form, with its own masked token) ends the session.
         HttpResponse<String> out = browser.postForm("/logout", "_csrf=" + enc(Web.formCsrf(page.body())), "Origin",
-                "http://127.0.0.1:" + port);
+                "http://127.0.0.1:" + port, "Accept", "text/html");
         assertEquals(302, out.statusCode());
         assertEquals(302, browser.get("/", "Accept", "text/html").statusCode());
     }
