@@ -105,6 +105,10 @@ final class LoopbackTopology implements AutoCloseable {
                 temporary.add(corefile);
                 Files.writeString(corefile, corefile(service, Files.readString(compose.mounted(service, target))));
                 out.add("--nodecache.conf=" + corefile);
+            } else if (arg.startsWith("--nodecache.dashboard.auth.users-file=")) {
+                // A mounted file read as it is: the repository's copy.
+                out.add("--nodecache.dashboard.auth.users-file=" + compose.mounted(service,
+                        arg.substring("--nodecache.dashboard.auth.users-file=".length())));
             } else if (arg.startsWith("--server.port=")) {
                 int port = Integer.parseInt(arg.substring("--server.port=".length()));
                 out.add("--server.port=" + port(service.address(), port));
