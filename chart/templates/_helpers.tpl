@@ -82,3 +82,8 @@ app.kubernetes.io/component: dashboard
 {{ add (int .Values.corefile.lameduckSeconds) 20 10 2 }}
 {{- end -}}
 {{- end -}}
+
+{{/* The Secret holding the dashboard's users file: the one given, or the chart's own. */}}
+{{- define "nodecache.dashboardAuthSecret" -}}
+{{- .Values.dashboard.auth.existingSecret | default (printf "%s-auth" (include "nodecache.dashboardName" .)) -}}
+{{- end }}

@@ -20,9 +20,18 @@ export async function getJson(path) {
 export async function putJson(path, body) {
   return request(path, {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...csrfHeader() },
     body: JSON.stringify(body),
   });
+}
+
+/**
+ * The dashboard's CSRF token, sent back in a header on every change (a forged cross-site request cannot read the
+ * cookie). Pages a node serves itself have no such cookie, and send nothing.
+ */
+function csrfHeader() {
+  const m = /(?:^|;\s*)NODECACHE-DASHBOARD-XSRF=([^;]+)/.exec(document.cookie);
+  return m ? { 'X-XSRF-TOKEN': decodeURIComponent(m[1]) } : {};
 }
 
 async function request(path, init) {

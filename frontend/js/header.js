@@ -44,7 +44,7 @@ toggle.addEventListener('click', async () => {
   } catch (e) {
     showError(error, new Error(`Could not switch logging: ${e.message}`));
   } finally {
-    toggle.disabled = false;
+    toggle.disabled = Boolean(toggle.dataset.denied);
   }
 });
 
@@ -67,6 +67,13 @@ every(5000, async () => {
     ready.classList.toggle('ok', node.ready);
     ready.classList.toggle('bad', !node.ready);
     demo.hidden = !node.demo;
+    // Through the dashboard, the summary says when the dashboard refuses this user's switch (a viewer).
+    if (node.switch && !node.switch.allowed) {
+      toggle.disabled = true;
+      format.disabled = true;
+      toggle.title = node.switch.reason;
+      toggle.dataset.denied = node.switch.reason;
+    }
     publishLogging(node.logging);
     showError(error, null);
   } catch (e) {

@@ -9,6 +9,8 @@ const TREND_MS = 10 * 60 * 1000;
 const COLORS = ['#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5'];
 
 const grid = document.getElementById('nodes');
+/** Why this user may not switch logging (a viewer), or undefined; the server refuses them anyway (403). */
+const switchDenied = document.body.dataset.switchDenied || undefined;
 const cards = new Map();   // node name -> { root, parts, logging }
 
 // ---- totals ----
@@ -118,7 +120,8 @@ function createCard(name) {
   p.left = el('span', { class: 'logging-left muted' });
   p.duration = durationSelect();
   p.format = formatSelect();
-  p.toggle = el('button', { type: 'button', class: 'logging-toggle' }, 'Switch on');
+  p.toggle = el('button', { type: 'button', class: 'logging-toggle', title: switchDenied }, 'Switch on');
+  p.denied = el('p', { class: 'switch-denied muted small', hidden: !switchDenied }, switchDenied || '');
   p.reported = el('p', { class: 'logging-reported muted small' });
   p.toggleError = el('p', { class: 'logging-error error', role: 'alert', hidden: true });
   const root = el('article', { class: 'node-card card', dataset: { node: name }, 'aria-labelledby': `node-${name}` },
@@ -132,7 +135,7 @@ function createCard(name) {
         el('label', {}, 'auto-off ', p.duration),
         el('label', {}, 'format ', p.format),
         p.toggle),
-      p.reported, p.toggleError));
+      p.denied, p.reported, p.toggleError));
   const card = { root, p, logging: null, node: null };
   p.toggle.addEventListener('click', () => toggle(card));
   return card;
@@ -183,7 +186,7 @@ function renderCard(card, n) {
   p['fig-seen'].textContent = answered ? fmtTime(n.lastSeen) : 'never';
   p['fig-span'].textContent = span(n);
   p['fig-target'].textContent = n.target + (n.pod ? ` (pod ${n.pod})` : '');
-  p.toggle.disabled = n.state === 'gone';
+  p.toggle.disabled = n.state === 'gone' || Boolean(switchDenied);
   if (n.logging) applyLogging(card, n.logging, false);
 }
 
@@ -249,7 +252,7 @@ async function toggle(card) {
     p.reported.textContent = '';
     showError(p.toggleError, new Error(`Could not switch logging ${enabled ? 'on' : 'off'}: ${e.message}`));
   } finally {
-    p.toggle.disabled = card.node && card.node.state === 'gone';
+    p.toggle.disabled = (card.node && card.node.state === 'gone') || Boolean(switchDenied);
   }
 }
 
@@ -279,6 +282,14 @@ async function toggleAll(enabled) {
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
   }
+}
+
+if (switchDenied) {
+  for (const b of [document.getElementById('all-on'), document.getElementById('all-off')]) {
+    b.disabled = true;
+    b.title = switchDenied;
+  }
+  document.getElementById('all-logging').after(el('p', { class: 'switch-denied muted small', id: 'all-denied' }, switchDenied));
 }
 
 document.getElementById('all-on').addEventListener('click', () => toggleAll(true));

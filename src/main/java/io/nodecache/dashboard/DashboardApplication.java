@@ -17,7 +17,10 @@ public class DashboardApplication {
             "nodecache.node.enabled", "false",
             "spring.application.name", "nodecache-dashboard",
             // A node's readiness group includes its DNS; the dashboard's is Spring's own state only.
-            "management.endpoint.health.group.readiness.include", "readinessState");
+            "management.endpoint.health.group.readiness.include", "readinessState",
+            // Its own names: in the embedded default a node's console shares the host (cookies ignore the port).
+            "server.servlet.session.cookie.name", "NODECACHE_DASHBOARD_SESSION",
+            "server.servlet.session.cookie.same-site", "lax");
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
@@ -40,6 +43,6 @@ public class DashboardApplication {
     public static SpringApplicationBuilder builder() {
         // main(): its start-up log names the dashboard, not the launcher whose main() started it.
         return new SpringApplicationBuilder(DashboardApplication.class).main(DashboardApplication.class)
-                .properties(DEFAULTS);
+                .properties(DEFAULTS).listeners(new io.nodecache.dashboard.auth.LoopbackBinding());
     }
 }

@@ -60,7 +60,11 @@ class ChartTest {
             "syncinterval", "health-port", "kubednscm", "basecorefile", "upstreamsvc", "interfacename",
             "nodecache.dns-domain", "server.port", "nodecache.node.enabled", "nodecache.dashboard.enabled",
             "nodecache.dashboard.discovery", "nodecache.dashboard.namespace", "nodecache.dashboard.label-selector",
-            "nodecache.dashboard.node-port", "nodecache.dashboard.transport", "nodecache.api-audience");
+            "nodecache.dashboard.node-port", "nodecache.dashboard.transport", "nodecache.api-audience",
+            "nodecache.dashboard.auth.mode",
+            "nodecache.dashboard.auth.users-file", "nodecache.dashboard.auth.trusted-proxies",
+            "nodecache.dashboard.auth.user-header", "nodecache.dashboard.auth.groups-header",
+            "nodecache.dashboard.auth.operator-groups", "nodecache.dashboard.auth.viewer-groups");
 
     static Map<String, Object> iptables() {
         return new LinkedHashMap<>(Map.of("mode", "iptables", "kubeDnsIP", KUBE_DNS));
@@ -146,6 +150,10 @@ class ChartTest {
             "corefile.healthPort=70000",
             "corefile.upstreamServers[0]=8.8.8.300",
             "nodeCache=true",
+            "dashboard.auth.mode=none",
+            "dashboard.auth.mode=proxy",
+            "dashboard.auth.proxy.trustedProxies[0]=proxy.example",
+            "dashboard.auth.proxy.userHeader=X User",
     })
     void schemaRejects(String sets) {
         Map<String, Object> values = iptables();
@@ -589,5 +597,94 @@ class ChartTest {
     static VolumeMount mount(Container c, String name) {
         return c.getVolumeMounts().stream().filter(v -> v.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no mount " + name));
+    }
+
+    // --- the dashboard's login -----------------------------------------------------------------------------------
+
+    static Container dashboardContainer(List<HasMetadata> objects) {
+        return one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+    }
+
+    @Test
+    void theDashboardSignsInFromTheChartsSecretWithAGeneratedOperator(@TempDir Path scratch) throws Exception {
+        List<HasMetadata> objects = ChartRender.render(iptables());
+        Map<String, String> f = flags(dashboardContainer(objects));
+        assertEquals("login", f.get("nodecache.dashboard.auth.mode"));
+        assertEquals("/etc/nodecache/dashboard-auth/users", f.get("nodecache.dashboard.auth.users-file"));
+        PodSpec pod = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec();
+        Volume v = pod.getVolumes().stream().filter(x -> x.getName().equals("dashboard-auth")).findFirst()
+                .orElseThrow();
+        assertEquals("node-local-dns-dashboard-auth", v.getSecret().getSecretName());
+        assertEquals(1, v.getSecret().getItems().size(), "the users file alone, not the password beside it");
+        assertEquals("users", v.getSecret().getItems().get(0).getKey());
+        assertEquals("users", v.getSecret().getItems().get(0).getPath());
+        VolumeMount m = dashboardContainer(objects).getVolumeMounts().get(0);
+        assertEquals("/etc/nodecache/dashboard-auth", m.getMountPath());
+        assertTrue(m.getReadOnly() && m.getSubPath() == null, "read-only, and no subPath (updates reach it)");
+
+        io.fabric8.kubernetes.api.model.Secret secret = one(objects, io.fabric8.kubernetes.api.model.Secret.class,
+                "node-local-dns-dashboard-auth");
+        java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+        String password = new String(b64.decode(secret.getData().get("admin-password")));
+        assertTrue(password.matches("[A-Za-z0-9]{24}"), "a random password");
+        // The users file goes through the dashboard's own reader, and the password signs "admin" in as an operator.
+        Path users = scratch.resolve("users");
+        java.nio.file.Files.write(users, b64.decode(secret.getData().get("users")));
+        var admin = new io.nodecache.dashboard.auth.UsersFile(users, java.time.Clock.systemUTC(), System.out)
+                .loadUserByUsername("admin");
+        assertTrue(org.springframework.security.crypto.factory.PasswordEncoderFactories
+                .createDelegatingPasswordEncoder().matches(password, admin.getPassword()));
+        assertTrue(admin.getAuthorities().toString().contains("ROLE_OPERATOR"), admin.getAuthorities().toString());
+        String other = new String(b64.decode(one(ChartRender.render(iptables()),
+                io.fabric8.kubernetes.api.model.Secret.class, "node-local-dns-dashboard-auth").getData()
+                .get("admin-password")));
+        assertFalse(other.equals(password), "a fresh install gets a fresh password (an upgrade keeps it: lookup)");
+    }
+
+    @Test
+    void anExistingSecretReplacesTheGeneratedOne() {
+        List<HasMetadata> objects = ChartRender.render(with(iptables(), "dashboard.auth.existingSecret", "our-users",
+                "dashboard.auth.existingSecretKey", "users.txt"));
+        assertTrue(all(objects, io.fabric8.kubernetes.api.model.Secret.class).isEmpty());
+        Volume v = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec()
+                .getVolumes().get(0);
+        assertEquals("our-users", v.getSecret().getSecretName());
+        assertEquals("users.txt", v.getSecret().getItems().get(0).getKey());
+        assertEquals("users", v.getSecret().getItems().get(0).getPath());
+    }
+
+    @Test
+    void proxyModePassesItsProxiesAndHeadersAndMountsNoSecret() {
+        Map<String, Object> values = with(iptables(), "dashboard.auth.mode", "proxy",
+                "dashboard.auth.proxy.trustedProxies[0]", "10.42.0.0/16",
+                "dashboard.auth.proxy.trustedProxies[1]", "fd00::/64",
+                "dashboard.auth.proxy.userHeader", "X-Auth-Request-User",
+                "dashboard.auth.proxy.groupsHeader", "X-Auth-Request-Groups",
+                "dashboard.auth.proxy.operatorGroups[0]", "dns-admins");
+        List<HasMetadata> objects = ChartRender.render(values);
+        Map<String, String> f = flags(dashboardContainer(objects));
+        assertEquals("proxy", f.get("nodecache.dashboard.auth.mode"));
+        assertEquals("10.42.0.0/16,fd00::/64", f.get("nodecache.dashboard.auth.trusted-proxies"));
+        assertEquals("X-Auth-Request-User", f.get("nodecache.dashboard.auth.user-header"));
+        assertEquals("X-Auth-Request-Groups", f.get("nodecache.dashboard.auth.groups-header"));
+        assertEquals("dns-admins", f.get("nodecache.dashboard.auth.operator-groups"));
+        assertEquals("", f.get("nodecache.dashboard.auth.viewer-groups"));
+        assertNull(f.get("nodecache.dashboard.auth.users-file"));
+        assertTrue(all(objects, io.fabric8.kubernetes.api.model.Secret.class).isEmpty());
+        var pod = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec();
+        assertTrue(pod.getVolumes() == null || pod.getVolumes().isEmpty());
+        // The arguments bind as the dashboard binds them.
+        Map<String, String> props = new LinkedHashMap<>();
+        f.forEach((k, val) -> {
+            if (k.startsWith("nodecache.dashboard.auth.")) {
+                props.put(k, val);
+            }
+        });
+        var bound = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(props))
+                .bindOrCreate("nodecache.dashboard.auth", io.nodecache.dashboard.auth.DashboardAuthProperties.class);
+        assertEquals(List.of("10.42.0.0/16", "fd00::/64"), bound.trustedProxies());
+        assertEquals(List.of("dns-admins"), bound.operatorGroups());
     }
 }

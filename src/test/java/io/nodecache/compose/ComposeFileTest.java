@@ -91,7 +91,7 @@ class ComposeFileTest {
                 mounts++;
             }
         }
-        assertEquals(5, mounts);
+        assertEquals(6, mounts);
     }
 
     /** Both nodes check the shared token and the dashboard presents the same one: one file, mounted read-only. */
@@ -123,6 +123,7 @@ class ComposeFileTest {
         known.addAll(names("nodecache.", NodeProperties.class));
         known.addAll(names("nodecache.dashboard.", DashboardProperties.class));
         known.addAll(names("nodecache.", io.nodecache.node.auth.NodeAuthProperties.class));
+        known.addAll(names("nodecache.dashboard.auth.", io.nodecache.dashboard.auth.DashboardAuthProperties.class));
         Map<String, String> values = new LinkedHashMap<>();
         assertFalse(service.command().isEmpty(), service.name());
         for (String arg : service.command()) {
@@ -135,6 +136,8 @@ class ComposeFileTest {
         Binder binder = new Binder(new MapConfigurationPropertySource(values));
         NodeProperties node = binder.bindOrCreate("nodecache", NodeProperties.class);
         DashboardProperties dashboard = binder.bindOrCreate("nodecache.dashboard", DashboardProperties.class);
+        var auth = binder.bindOrCreate("nodecache.dashboard.auth",
+                io.nodecache.dashboard.auth.DashboardAuthProperties.class);
         binder.bind("server.port", Integer.class);
         if (values.containsKey("nodecache.conf")) {
             assertEquals("/etc/coredns/Corefile", node.conf());
@@ -142,6 +145,10 @@ class ComposeFileTest {
         }
         if (values.containsKey("nodecache.dashboard.nodes")) {
             assertEquals("static", dashboard.discovery());
+            // Published beyond the container's loopback: never the login-less mode, and its users file is mounted.
+            assertEquals("login", auth.mode());
+            assertTrue(service.volumes().stream().anyMatch(v -> v.split(":")[1].equals(auth.usersFile())),
+                    service.volumes().toString());
         }
     }
 
@@ -229,5 +236,20 @@ class ComposeFileTest {
             assertEquals(node.argument("NODE_NAME"), ref.substring(ref.indexOf('@') + 1), client.name());
         }
         assertTrue(pods.isEmpty(), "pods with no client: " + pods);
+    }
+
+    @Test
+    void theDashboardsDemoUsersAreTheDocumentedOnes() {
+        Service dashboard = compose.service("dashboard");
+        var users = new io.nodecache.dashboard.auth.UsersFile(compose.mounted(dashboard,
+                dashboard.argument("nodecache.dashboard.auth.users-file")), java.time.Clock.systemUTC(), System.out);
+        var encoder = org.springframework.security.crypto.factory.PasswordEncoderFactories
+                .createDelegatingPasswordEncoder();
+        var admin = users.loadUserByUsername("admin");
+        assertTrue(encoder.matches("nodecache-demo", admin.getPassword()));
+        assertTrue(admin.getAuthorities().toString().contains("ROLE_OPERATOR"));
+        var viewer = users.loadUserByUsername("viewer");
+        assertTrue(encoder.matches("nodecache-viewer", viewer.getPassword()));
+        assertFalse(viewer.getAuthorities().toString().contains("ROLE_OPERATOR"));
     }
 }

@@ -228,7 +228,10 @@ class ComposeTopologyTest {
 
     private static JsonNode get(String path) throws Exception {
         int port = topology.port(compose.service("dashboard").address(), 8080);
+        // The compose dashboard asks for a login: compose/dashboard-users' demo viewer, over HTTP Basic.
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "viewer:nodecache-viewer".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return JSON.readTree(r.body());

@@ -37,10 +37,24 @@ class ClusterApiController {
 
     private final ClusterMonitor monitor;
     private final LoggingToggle toggle;
+    private final CurrentUser users;
 
-    ClusterApiController(ClusterMonitor monitor, LoggingToggle toggle) {
+    ClusterApiController(ClusterMonitor monitor, LoggingToggle toggle, CurrentUser users) {
         this.monitor = monitor;
         this.toggle = toggle;
+        this.users = users;
+    }
+
+    /** Who the dashboard takes the caller for, and whether they may switch logging (never a secret). */
+    @GetMapping("/me")
+    Map<String, Object> me(HttpServletRequest request) {
+        io.nodecache.dashboard.auth.DashboardUser u = users.of(request);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", u.name());
+        out.put("role", u.role().label());
+        out.put("authenticatedBy", u.how());
+        out.put("mayToggleLogging", u.operator());
+        return out;
     }
 
     @GetMapping
@@ -65,13 +79,13 @@ class ClusterApiController {
         if (node.gone()) {
             throw new ApiProblem(HttpStatus.CONFLICT, "node '" + name + "' is gone (its pod was deleted)");
         }
-        LoggingToggle.Outcome o = toggle.toggle(node, body.toString(), caller(request)).join();
+        LoggingToggle.Outcome o = toggle.toggle(node, body.toString(), users.caller(request)).join();
         return ApiProblem.toggled(name, o);
     }
 
     @PutMapping(path = "/logging", consumes = "application/json")
     List<LoggingToggle.Outcome> loggingEverywhere(@RequestBody JsonNode body, HttpServletRequest request) {
-        return toggle.toggleAll(body.toString(), caller(request));
+        return toggle.toggleAll(body.toString(), users.caller(request));
     }
 
     @GetMapping("/pods")
@@ -146,9 +160,4 @@ class ClusterApiController {
         return d;
     }
 
-    /** Who asked, for the audit line: the remote address, and the forwarding chain a proxy added. */
-    private static String caller(HttpServletRequest request) {
-        String forwarded = request.getHeader("X-Forwarded-For");
-        return request.getRemoteAddr() + (forwarded == null ? "" : " (forwarded for " + forwarded + ")");
-    }
 }

@@ -14,9 +14,20 @@ import org.springframework.web.bind.annotation.PathVariable;
 class DashboardPageController {
 
     private final ClusterMonitor monitor;
+    private final CurrentUser users;
 
-    DashboardPageController(ClusterMonitor monitor) {
+    DashboardPageController(ClusterMonitor monitor, CurrentUser users) {
         this.monitor = monitor;
+        this.users = users;
+    }
+
+    /** Who is signed in, for the header, and whether (and why not) the page's switches work for them. */
+    @org.springframework.web.bind.annotation.ModelAttribute
+    void user(jakarta.servlet.http.HttpServletRequest request, Model model) {
+        io.nodecache.dashboard.auth.DashboardUser user = users.of(request);
+        model.addAttribute("user", user);
+        model.addAttribute("authMode", users.mode());
+        model.addAttribute("switchDenied", user == null ? "not signed in" : user.switchDenied());
     }
 
     @GetMapping("/")

@@ -39,6 +39,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 class NodeConsoleProxyController implements org.springframework.context.SmartLifecycle {
 
     private static final String PREFIX = "/nodes/";
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
     private static final Duration STREAM_CONNECT = Duration.ofSeconds(5);
 
     private final ClusterMonitor monitor;
@@ -50,10 +52,13 @@ class NodeConsoleProxyController implements org.springframework.context.SmartLif
         return t;
     });
 
+    private final CurrentUser users;
+
     NodeConsoleProxyController(ClusterMonitor monitor, LoggingToggle toggle,
-            io.nodecache.dashboard.DashboardProperties props) {
+            io.nodecache.dashboard.DashboardProperties props, CurrentUser users) {
         this.monitor = monitor;
         this.toggle = toggle;
+        this.users = users;
         this.timeout = props.timeout().multipliedBy(2);
     }
 
@@ -98,7 +103,11 @@ class NodeConsoleProxyController implements org.springframework.context.SmartLif
         HttpHeaders h = new HttpHeaders();
         h.setContentType(r.contentType() != null ? MediaType.parseMediaType(r.contentType()) : guess(rest));
         h.setCacheControl("no-store");
-        return new ResponseEntity<>(r.body() == null ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8), h,
+        String body = r.body();
+        if (rest.equals("api/v1/node") && r.ok()) {
+            body = withSwitch(body, request);
+        }
+        return new ResponseEntity<>(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), h,
                 HttpStatus.valueOf(r.status()));
     }
 
@@ -106,9 +115,31 @@ class NodeConsoleProxyController implements org.springframework.context.SmartLif
     @PutMapping(path = "/nodes/{name}/api/v1/logging", consumes = "application/json")
     ResponseEntity<?> logging(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode body,
             HttpServletRequest request) {
-        LoggingToggle.Outcome o = toggle.toggle(node(name), body.toString(), request.getRemoteAddr()
+        LoggingToggle.Outcome o = toggle.toggle(node(name), body.toString(), users.caller(request)
                 + " (node console)").join();
         return ApiProblem.toggled(name, o);
+    }
+
+    /**
+     * The console's summary, which its header polls, says when this dashboard will refuse its switch (a viewer) and
+     * why, so the console shows the switch disabled rather than failing on a click. A node's own summary has no such
+     * field.
+     */
+    private String withSwitch(String body, HttpServletRequest request) {
+        io.nodecache.dashboard.auth.DashboardUser u = users.of(request);
+        if (u == null || u.operator() || body == null) {
+            return body;
+        }
+        try {
+            tools.jackson.databind.JsonNode json = JSON.readTree(body);
+            if (json instanceof tools.jackson.databind.node.ObjectNode o) {
+                o.putObject("switch").put("allowed", false).put("reason", u.switchDenied());
+                return JSON.writeValueAsString(o);
+            }
+        } catch (RuntimeException e) {
+            // Not the JSON the node API documents: pass it as it came.
+        }
+        return body;
     }
 
     private NodeResponse forward(DiscoveredNode node, String method, String pathAndQuery, String body,

@@ -1,0 +1,37 @@
+package io.nodecache.dashboard.auth;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * The TCP peer of a request, as the socket has it. {@code server.forward-headers-strategy=framework} (the node
+ * console's prefix needs it) puts Spring's {@code ForwardedHeaderFilter} first, and its wrapper answers
+ * {@code getRemoteAddr()} from {@code X-Forwarded-For}: anyone can send that header. Tomcat's own request, under every
+ * wrapper, still has the socket's address.
+ */
+public final class SocketPeer {
+
+    private SocketPeer() {
+    }
+
+    public static String address(HttpServletRequest request) {
+        return raw(request).getRemoteAddr();
+    }
+
+    /** The request under every wrapper: the socket's peer, the Host header as received. */
+    public static ServletRequest raw(HttpServletRequest request) {
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper w) {
+            r = w.getRequest();
+        }
+        return r;
+    }
+
+    /** The peer, and what a proxy said it forwarded for (as said, not believed), for the audit line. */
+    public static String describe(HttpServletRequest request) {
+        // ForwardedHeaderFilter hides the header it consumed: read it where the socket put it.
+        String forwarded = ((HttpServletRequest) raw(request)).getHeader("X-Forwarded-For");
+        return address(request) + (forwarded == null || forwarded.isBlank() ? "" : " (forwarded for " + forwarded + ")");
+    }
+}
