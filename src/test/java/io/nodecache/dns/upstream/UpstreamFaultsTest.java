@@ -186,8 +186,8 @@ class UpstreamFaultsTest {
     @Test
     void blackholeWithTheShippedTimeoutsFailsWithinFiveSeconds() throws Exception {
         io.nodecache.dns.runtime.RuntimeOptions shipped = io.nodecache.dns.runtime.RuntimeOptions.defaults();
-        start(CACHE, new io.nodecache.dns.runtime.RuntimeOptions(2, true, shipped.tcpIdle(),
-                shipped.tcpMaxConnections(), shipped.readTimeout(), shipped.deadline(), Duration.ofSeconds(5)));
+        start(CACHE, new io.nodecache.dns.runtime.RuntimeOptions(2, true, shipped.tcp(), shipped.readTimeout(),
+                shipped.deadline(), Duration.ofSeconds(5)));
         upstream.fault(Fault.BLACKHOLE);
         Timed t = timed("hole.example.");
         System.out.printf("[faults] blackhole, shipped timeouts (%d ms per attempt, %d ms deadline): %s in %d ms, "
