@@ -619,7 +619,8 @@ class ChartTest {
         assertEquals(1, v.getSecret().getItems().size(), "the users file alone, not the password beside it");
         assertEquals("users", v.getSecret().getItems().get(0).getKey());
         assertEquals("users", v.getSecret().getItems().get(0).getPath());
-        VolumeMount m = dashboardContainer(objects).getVolumeMounts().get(0);
+        VolumeMount m = dashboardContainer(objects).getVolumeMounts().stream()
+                .filter(x -> x.getName().equals("dashboard-auth")).findFirst().orElseThrow();
         assertEquals("/etc/nodecache/dashboard-auth", m.getMountPath());
         assertTrue(m.getReadOnly() && m.getSubPath() == null, "read-only, and no subPath (updates reach it)");
 
@@ -648,7 +649,7 @@ class ChartTest {
                 "dashboard.auth.existingSecretKey", "users.txt"));
         assertTrue(all(objects, io.fabric8.kubernetes.api.model.Secret.class).isEmpty());
         Volume v = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec()
-                .getVolumes().get(0);
+                .getVolumes().stream().filter(x -> x.getName().equals("dashboard-auth")).findFirst().orElseThrow();
         assertEquals("our-users", v.getSecret().getSecretName());
         assertEquals("users.txt", v.getSecret().getItems().get(0).getKey());
         assertEquals("users", v.getSecret().getItems().get(0).getPath());
@@ -673,7 +674,8 @@ class ChartTest {
         assertNull(f.get("nodecache.dashboard.auth.users-file"));
         assertTrue(all(objects, io.fabric8.kubernetes.api.model.Secret.class).isEmpty());
         var pod = one(objects, Deployment.class, "node-local-dns-dashboard").getSpec().getTemplate().getSpec();
-        assertTrue(pod.getVolumes() == null || pod.getVolumes().isEmpty());
+        // Only the nodes' token: no users file.
+        assertEquals(List.of("node-token"), pod.getVolumes().stream().map(Volume::getName).toList());
         // The arguments bind as the dashboard binds them.
         Map<String, String> props = new LinkedHashMap<>();
         f.forEach((k, val) -> {
