@@ -100,14 +100,24 @@ final class TcpListener implements AutoCloseable {
             DataInputStream in = new DataInputStream(s.getInputStream());
             InetSocketAddress client = (InetSocketAddress) s.getRemoteSocketAddress();
             while (true) {
-                int len;
+                int high;
                 try {
-                    len = in.readUnsignedShort();
+                    high = in.read();
+                } catch (SocketTimeoutException e) {
+                    break; // idle between frames
+                }
+                if (high < 0) {
+                    break; // closed between frames
+                }
+                byte[] msg;
+                try {
+                    msg = new byte[high << 8 | in.readUnsignedByte()];
+                    in.readFully(msg);
                 } catch (EOFException | SocketTimeoutException e) {
+                    counters.tcpTruncated.increment(); // closed or stalled inside a frame: never answered
                     break;
                 }
-                byte[] msg = new byte[len];
-                in.readFully(msg);
+                int len = msg.length;
                 conn.pending.incrementAndGet();
                 Exchange ex = Exchange.of(msg, len, client, Transport.TCP, conn, events);
                 if (!Dispatch.dispatch(ex.verdict(), ex, router.get(), counters)) {
