@@ -182,6 +182,16 @@ final class DnsLifecycle implements SmartLifecycle {
 
     private NodeConfig load(String text, String source) throws CorefileException {
         NodeConfig config = CorefileParser.parse(text, source, pillars());
+        if (networking != null) {
+            // Host networking (iptables mode): a block without bind listens on the local IPs, never 0.0.0.0.
+            List<ServerBlock> unbound = config.blocks().stream().filter(b -> b.binds().isEmpty()).toList();
+            if (!unbound.isEmpty()) {
+                List<InetAddress> local = NodeNetworking.localIps(props.localip());
+                log.println("[INFO] nodecache: " + unbound.stream().map(b -> source + ":" + b.line()).toList()
+                        + " have no bind: listening on the local IPs " + local + " only, as host networking is on");
+                config = config.withDefaultBinds(local);
+            }
+        }
         Set<String> logged = new HashSet<>();
         for (ServerBlock b : config.blocks()) {
             if (b.log()) {
