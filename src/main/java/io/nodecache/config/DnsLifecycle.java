@@ -187,8 +187,9 @@ final class DnsLifecycle implements SmartLifecycle {
             List<ServerBlock> unbound = config.blocks().stream().filter(b -> b.binds().isEmpty()).toList();
             if (!unbound.isEmpty()) {
                 List<InetAddress> local = NodeNetworking.localIps(props.localip());
-                log.println("[INFO] nodecache: " + unbound.stream().map(b -> source + ":" + b.line()).toList()
-                        + " have no bind: listening on the local IPs " + local + " only, as host networking is on");
+                log.println("[INFO] nodecache: blocks without bind " + unbound.stream().map(b -> source + ":"
+                        + b.line()).toList() + " listen on the local IPs " + local + " only (host networking is on:"
+                        + " never 0.0.0.0)");
                 config = config.withDefaultBinds(local);
             }
         }
