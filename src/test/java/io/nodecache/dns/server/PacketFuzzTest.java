@@ -128,8 +128,8 @@ class PacketFuzzTest {
         System.out.printf("fuzz: %d packets in %d ms (seed %d)%n", udp.sent + tcp.sent, elapsed, seed);
         System.out.printf("  UDP: sent %d, answered %d (rcodes %s), unreadable answers %d, "
                         + "nodecache_malformed_dropped_total{transport=udp} +%d, kernel UDP RcvbufErrors +%d "
-                        + "InErrors +%d (whole machine)%n", udp.sent, udp.answered.get(), udp.rcodes, udp.unreadable.get(),
-                droppedUdp, kernelDrops, kernel1[1] - kernel0[1]);
+                        + "InErrors +%d (whole machine)%n", udp.sent, udp.answered.get(), udp.rcodes,
+                udp.unreadable.get(), droppedUdp, kernelDrops, kernel1[1] - kernel0[1]);
         System.out.printf("  TCP: frames sent %d on %d connections, answered %d (rcodes %s), closed unanswered %d, "
                         + "nodecache_malformed_dropped_total{transport=tcp} +%d, nodecache_tcp_truncated_total +%d%n",
                 tcp.sent, tcp.connections, tcp.answered, tcp.rcodes, tcp.closedUnanswered, droppedTcp, truncated);
@@ -371,8 +371,8 @@ class PacketFuzzTest {
             }
         }
         int total = ownThreads() + idlePooled;
-        System.out.printf("  threads (less the upstream's): %d before, %d after (%d idle pooled TCP connection threads); node threads "
-                + "%s; all: %s%n", baselineTotal, total, idlePooled, nodeThreads(),
+        System.out.printf("  threads (less the upstream's): %d before, %d after (%d idle pooled TCP connection "
+                + "threads); node threads %s; all: %s%n", baselineTotal, total, idlePooled, nodeThreads(),
                 Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
         assertThat(busy).as("connection threads still serving after every client closed").isEmpty();
         assertThat(settled).as("node threads " + nodeThreads() + " vs before " + baseline).isTrue();
