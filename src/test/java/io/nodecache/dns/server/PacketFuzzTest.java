@@ -60,7 +60,11 @@ class PacketFuzzTest {
     private NodeHarness node;
     private InetSocketAddress dns;
 
+    /** The JVM's threads before this test's upstream and node started. */
+    private java.util.Set<Thread> before;
+
     private void start(boolean epoll) {
+        before = liveThreads();
         upstream = TestUpstream.builder().withRecord(PROBE, Type.A, 3600, PROBE_ADDRESS).withSoa(ZONE, 60, 5).start();
         node = NodeHarness.start("""
                 fuzz.:0 {
@@ -100,8 +104,10 @@ class PacketFuzzTest {
                 + " repeats this run)");
         probe();
         probeTcp();
-        Map<String, Integer> baseline = nodeThreads();
-        int baselineTotal = ownThreads();
+        // The node's long-lived threads: listeners, dispatcher, forwarder (pooled connection threads come and go).
+        java.util.Set<Thread> nodeThreads = liveThreads();
+        nodeThreads.removeAll(before);
+        nodeThreads.removeIf(t -> !t.getName().startsWith("nodecache-") || t.getName().equals("nodecache-tcp-conn"));
         ServerCounters counters = node.runtime().server().counters();
         long dropped0Udp = counters.malformedDropped(Transport.UDP);
         long dropped0Tcp = counters.malformedDropped(Transport.TCP);
@@ -160,7 +166,7 @@ class PacketFuzzTest {
                 .isLessThanOrEqualTo(udp.rcodes.getOrDefault("REFUSED", 0L) + tcp.rcodes.getOrDefault("REFUSED", 0L))
                 .isPositive();
 
-        assertNoThreadStuck(baseline, baselineTotal);
+        assertNoThreadStuck(nodeThreads);
     }
 
     // --- UDP ------------------------------------------------------------------------------------------------------
@@ -337,62 +343,51 @@ class PacketFuzzTest {
         probes.incrementAndGet();
     }
 
-    /** The node's own threads by name ({@code nodecache-*}), less the TCP connection pool's. */
-    private static Map<String, Integer> nodeThreads() {
-        Map<String, Integer> out = new TreeMap<>();
+    /** Every live thread of the JVM (other test classes' leftovers included: they are told apart by identity). */
+    private static java.util.Set<Thread> liveThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && t.getName().startsWith("nodecache-") && !t.getName().equals("nodecache-tcp-conn")) {
-                out.merge(t.getName(), 1, Integer::sum);
+            if (t.isAlive()) {
+                out.add(t);
             }
         }
         return out;
     }
 
     /**
-     * No connection thread is still serving a connection (every client has closed), the node's other threads are
-     * the ones it had before, and the JVM's thread count is back to where it was but for idle pooled connection
-     * threads (a cached pool keeps them 60 s).
+     * No connection thread is still serving a connection (every client has closed); every thread the node had
+     * before the run (its UDP and TCP listeners, dispatcher, forwarder) is still alive; and no other thread has
+     * appeared but idle pooled connection threads (a cached pool keeps them 60 s), the test upstream's own
+     * ({@code authority-*}) and the attach listener the JVM starts on demand.
      */
-    private static void assertNoThreadStuck(Map<String, Integer> baseline, int baselineTotal) throws Exception {
+    private void assertNoThreadStuck(java.util.Set<Thread> nodeThreads) throws Exception {
         List<String> busy = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
         boolean settled = await(() -> {
             busy.clear();
+            extra.clear();
             Thread.getAllStackTraces().forEach((t, stack) -> {
-                if (t.getName().equals("nodecache-tcp-conn") && serving(stack)) {
-                    busy.add(t.getName() + " " + t.getState() + " at " + java.util.Arrays.toString(stack));
+                if (!t.isAlive() || before.contains(t) || nodeThreads.contains(t)
+                        || t.getName().equals("fuzz-udp-receiver")) {
+                    return;
+                }
+                if (t.getName().equals("nodecache-tcp-conn")) {
+                    if (serving(stack)) {
+                        busy.add(t.getName() + " " + t.getState() + " at " + java.util.Arrays.toString(stack));
+                    }
+                } else if (!t.getName().startsWith("authority-") && !t.getName().equals("Attach Listener")) {
+                    extra.add(t.getName() + " " + t.getState());
                 }
             });
-            return busy.isEmpty() && nodeThreads().equals(baseline);
+            return busy.isEmpty() && extra.isEmpty();
         }, Duration.ofSeconds(10));
-        int idlePooled = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("nodecache-tcp-conn")) {
-                idlePooled++;
-            }
-        }
-        int total = ownThreads() + idlePooled;
-        System.out.printf("  threads (less the upstream's): %d before, %d after (%d idle pooled TCP connection "
-                + "threads); node threads %s; all: %s%n", baselineTotal, total, idlePooled, nodeThreads(),
-                Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
+        List<String> dead = nodeThreads.stream().filter(t -> !t.isAlive()).map(Thread::getName).toList();
+        System.out.printf("  threads: the node's %d before the run all alive: %s; new since: %s; serving still: %s%n",
+                nodeThreads.size(), dead.isEmpty(), extra, busy);
+        assertThat(dead).as("node threads that died during the run").isEmpty();
         assertThat(busy).as("connection threads still serving after every client closed").isEmpty();
-        assertThat(settled).as("node threads " + nodeThreads() + " vs before " + baseline).isTrue();
-        assertThat(total - idlePooled).as("threads besides idle pooled ones").isLessThanOrEqualTo(baselineTotal);
-    }
-
-    /**
-     * Live threads of this JVM but the node's pooled connection threads, the test upstream's ({@code authority-*},
-     * whose own pool grows with the TCP queries it was sent) and the attach listener the JVM starts on demand.
-     */
-    private static int ownThreads() {
-        int n = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            String name = t.getName();
-            if (t.isAlive() && !name.equals("nodecache-tcp-conn") && !name.startsWith("authority-")
-                    && !name.equals("Attach Listener")) {
-                n++;
-            }
-        }
-        return n;
+        assertThat(extra).as("threads the run left behind").isEmpty();
+        assertThat(settled).isTrue();
     }
 
     private static boolean serving(StackTraceElement[] stack) {
