@@ -50,13 +50,14 @@ record Roles(boolean node, boolean dashboard, boolean embedded, boolean demo, in
                 listen == null || listen.isBlank() ? StandaloneAuthority.DEFAULT_LISTEN : listen.strip());
     }
 
+    /** A typo ("ture") is an error naming the property, never a silent false that starts other roles. */
     private static boolean bool(EarlyProperties v, String name, boolean fallback) {
-        String s = v.get(name);
-        return s == null || s.isBlank() ? fallback : Boolean.parseBoolean(s.strip());
+        Boolean b = v.bool(name);
+        return b == null ? fallback : b;
     }
 
     private static int integer(EarlyProperties v, String name, int fallback) {
-        String s = v.get(name);
-        return s == null || s.isBlank() ? fallback : Integer.parseInt(s.strip());
+        Integer i = v.integer(name);
+        return i == null ? fallback : i;
     }
 }

@@ -83,7 +83,9 @@ final class DnsLifecycle implements SmartLifecycle {
         if (running) {
             return;
         }
-        // Decided before anything starts: a basecorefile without conf stops the start with nothing to undo.
+        // Decided before anything starts: bad pillar values or a basecorefile without conf stop the start with
+        // nothing to undo, naming the property.
+        checkPillarProperties(props);
         configMapSync = CorefileRendering.of(props, this::pillars, setupErrors, log);
         // Before anything is set up: a SIGTERM from here on tears down what the start has put in place so far.
         nodeStop.armJvmHook();
@@ -114,8 +116,45 @@ final class DnsLifecycle implements SmartLifecycle {
         } catch (IOException e) {
             closeStarted();
             throw new UncheckedIOException("cannot start the DNS server: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Whatever failed late, what the start put in place so far goes (rules and addresses first).
+            closeStarted();
+            throw e;
         }
         running = true;
+    }
+
+    /**
+     * The properties that become Corefile pillars, checked as values of their own: once substituted, a bad one
+     * would be reported as a Corefile line (or, unused by this Corefile, not at all) instead of by its name.
+     *
+     * @throws IllegalArgumentException naming the property and the value
+     */
+    static void checkPillarProperties(NodeProperties props) {
+        NodeNetworking.localIps(props.localip());
+        String dnsServer = props.dnsServer();
+        if (dnsServer != null && !dnsServer.isBlank()) {
+            boolean one;
+            try {
+                one = NodeNetworking.localIps(dnsServer).size() == 1;
+            } catch (IllegalArgumentException e) {
+                one = false;
+            }
+            if (!one) {
+                throw new IllegalArgumentException("nodecache.dns-server: '" + dnsServer + "' is not an IP address");
+            }
+        }
+        try {
+            for (String s : props.upstreamServers()) {
+                io.nodecache.kubednscm.KubeDnsConfig.checkNameserver(s.strip(), "nodecache.upstream-servers");
+            }
+            if (props.clusterDns() != null && !props.clusterDns().isBlank()) {
+                io.nodecache.kubednscm.KubeDnsConfig.checkNameserver(props.clusterDns().strip(),
+                        "nodecache.cluster-dns");
+            }
+        } catch (io.nodecache.kubednscm.KubeDnsConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private void serve(NodeConfig config, String text) throws IOException {
@@ -182,6 +221,17 @@ final class DnsLifecycle implements SmartLifecycle {
 
     private NodeConfig load(String text, String source) throws CorefileException {
         NodeConfig config = CorefileParser.parse(text, source, pillars());
+        if (networking != null) {
+            // Host networking (iptables mode): a block without bind listens on the local IPs, never 0.0.0.0.
+            List<ServerBlock> unbound = config.blocks().stream().filter(b -> b.binds().isEmpty()).toList();
+            if (!unbound.isEmpty()) {
+                List<InetAddress> local = NodeNetworking.localIps(props.localip());
+                log.println("[INFO] nodecache: blocks without bind " + unbound.stream().map(b -> source + ":"
+                        + b.line()).toList() + " listen on the local IPs " + local + " only (host networking is on:"
+                        + " never 0.0.0.0)");
+                config = config.withDefaultBinds(local);
+            }
+        }
         Set<String> logged = new HashSet<>();
         for (ServerBlock b : config.blocks()) {
             if (b.log()) {

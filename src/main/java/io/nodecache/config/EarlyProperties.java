@@ -53,12 +53,12 @@ public final class EarlyProperties {
                 p.get("nodecache.cluster-dns"),
                 p.map(v -> List.of(v.split("\\s*,\\s*")), "nodecache.upstream-servers"),
                 p.get("nodecache.resolv-conf"),
-                p.map(Boolean::valueOf, "nodecache.embedded-upstream"),
+                p.bool("nodecache.embedded-upstream"),
                 p.map(Integer::valueOf, "health-port", "nodecache.health-port"),
-                p.map(Boolean::valueOf, "setupinterface", "nodecache.setupinterface"),
-                p.map(Boolean::valueOf, "setupiptables", "nodecache.setupiptables"),
+                p.bool("setupinterface", "nodecache.setupinterface"),
+                p.bool("setupiptables", "nodecache.setupiptables"),
                 p.get("interfacename", "nodecache.interfacename"),
-                p.map(Boolean::valueOf, "skipteardown", "nodecache.skipteardown"),
+                p.bool("skipteardown", "nodecache.skipteardown"),
                 p.map(DurationStyle::detectAndParse, "syncinterval", "nodecache.syncinterval"),
                 p.map(DurationStyle::detectAndParse, "nodecache.reload-interval"),
                 p.get("basecorefile", "nodecache.basecorefile"),
@@ -94,8 +94,42 @@ public final class EarlyProperties {
         return null;
     }
 
+    /**
+     * The value of the first name set, parsed; a value that does not parse is an error naming the property, as
+     * Spring's binding would name it (these are read before Spring exists).
+     */
     private <T> T map(Function<String, T> parse, String... names) {
-        String v = get(names);
-        return v == null || v.isBlank() ? null : parse.apply(v.strip());
+        for (String n : names) {
+            String v = values.get(canonical(n));
+            if (v != null) {
+                if (v.isBlank()) {
+                    return null;
+                }
+                try {
+                    return parse.apply(v.strip());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(n + ": '" + v + "' is not a valid value: " + e.getMessage(), e);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A boolean as Spring converts one (true/false, on/off, yes/no, 1/0, any case); anything else is an error. */
+    public Boolean bool(String... names) {
+        return map(EarlyProperties::parseBoolean, names);
+    }
+
+    /** An integer; a value that is not one is an error naming the property. */
+    public Integer integer(String... names) {
+        return map(Integer::valueOf, names);
+    }
+
+    private static Boolean parseBoolean(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> Boolean.TRUE;
+            case "false", "off", "no", "0" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
     }
 }

@@ -23,12 +23,12 @@ final class NodeCacheFlags {
                 p.upstreamServers(),
                 p.resolvConf(),
                 p.embeddedUpstream(),
-                env.getProperty("health-port", Integer.class, p.healthPort()),
-                env.getProperty("setupinterface", Boolean.class, p.setupinterface()),
-                env.getProperty("setupiptables", Boolean.class, p.setupiptables()),
+                typed(env, "health-port", Integer.class, p.healthPort()),
+                typed(env, "setupinterface", Boolean.class, p.setupinterface()),
+                typed(env, "setupiptables", Boolean.class, p.setupiptables()),
                 env.getProperty("interfacename", p.interfacename()),
-                env.getProperty("skipteardown", Boolean.class, p.skipteardown()),
-                duration(env.getProperty("syncinterval"), p.syncinterval()),
+                typed(env, "skipteardown", Boolean.class, p.skipteardown()),
+                duration(env, "syncinterval", p.syncinterval()),
                 p.reloadInterval(),
                 env.getProperty("basecorefile", p.basecorefile()),
                 env.getProperty("kubednscm", p.kubednscm()),
@@ -46,7 +46,22 @@ final class NodeCacheFlags {
                 p.tcpWriteTimeout());
     }
 
-    private static Duration duration(String text, Duration fallback) {
-        return text == null ? fallback : DurationStyle.detectAndParse(text);
+    private static Duration duration(Environment env, String name, Duration fallback) {
+        String text = env.getProperty(name);
+        try {
+            return text == null ? fallback : DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": '" + text + "' is not a duration (e.g. 60s, 500ms, 1m)", e);
+        }
+    }
+
+    /** As {@link Environment#getProperty(String, Class, Object)}, with an error that names the flag. */
+    private static <T> T typed(Environment env, String name, Class<T> type, T fallback) {
+        try {
+            return env.getProperty(name, type, fallback);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + ": '" + env.getProperty(name) + "' is not "
+                    + (type == Boolean.class ? "true or false" : "a number"), e);
+        }
     }
 }

@@ -20,9 +20,17 @@ final class Structure {
      */
     record RawBlock(List<Token> keys, List<Directive> body) {}
 
+    /**
+     * Deepest nesting read: a Corefile needs two (a server block, a directive's options), and the reader names
+     * what is wrong with a third. Past this a brace is an error at once, so a file of thousands of open braces
+     * cannot exhaust the parser's stack.
+     */
+    static final int MAX_DEPTH = 8;
+
     private final List<Token> tokens;
     private final String source;
     private int next;
+    private int depth;
 
     private Structure(List<Token> tokens, String source) {
         this.tokens = tokens;
@@ -88,7 +96,12 @@ final class Structure {
                     if (next < tokens.size() && tokens.get(next).line() == t.line() && !tokens.get(next).is("}")) {
                         throw fail(t, "'{' must end the line of '" + name.text() + "'");
                     }
+                    if (depth >= MAX_DEPTH) {
+                        throw fail(t, "blocks nest more than " + MAX_DEPTH + " deep");
+                    }
+                    depth++;
                     block = body(t);
+                    depth--;
                     break;
                 }
                 args.add(t);

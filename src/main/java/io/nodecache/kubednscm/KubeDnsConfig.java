@@ -191,7 +191,7 @@ public record KubeDnsConfig(SortedMap<String, List<String>> stubDomains, List<St
     }
 
     /** {@code IP}, {@code IP:PORT} or {@code [IPv6]:PORT} with a port 1-65535, as kube-dns and forward take them. */
-    static void checkNameserver(String ns, String where) throws KubeDnsConfigException {
+    public static void checkNameserver(String ns, String where) throws KubeDnsConfigException {
         String host = ns;
         String port = null;
         if (ns.startsWith("[")) {

@@ -9,6 +9,7 @@ import io.nodecache.dns.cache.ResponseCache;
 import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.dns.server.ServerCounters;
 import io.nodecache.dns.server.TcpClose;
+import io.nodecache.dns.server.Transport;
 import io.nodecache.dns.upstream.ForwardListener;
 import io.nodecache.querylog.LiveQueryStream;
 import io.nodecache.querylog.LoggingSwitch;
@@ -92,10 +93,17 @@ public final class NodeMetrics implements AutoCloseable {
                 x -> x.getAsLong());
         counter("coredns.panics", "A metrics that counts the number of panics (for nodecache: queries whose handling "
                 + "threw and were answered SERVFAIL).", server, ServerCounters::handlerErrors);
-        counter("nodecache.malformed.dropped", "Packets that could not be parsed and were dropped unanswered.",
-                server, ServerCounters::malformedDropped);
-        counter("nodecache.formerr", "Queries answered FORMERR before reaching a server block.", server,
-                ServerCounters::formErr);
+        for (Transport t : Transport.values()) {
+            // By transport, as coredns_dns_requests_total{proto}: a fuzzed TCP port shows apart from UDP.
+            FunctionCounter.builder("nodecache.malformed.dropped", server, c -> c.malformedDropped(t))
+                    .description("Packets that could not be parsed and were dropped unanswered (TCP: and the "
+                            + "connection closed).").tag("transport", t.label()).register(registry);
+            FunctionCounter.builder("nodecache.formerr", server, c -> c.formErr(t))
+                    .description("Queries answered FORMERR before reaching a server block.")
+                    .tag("transport", t.label()).register(registry);
+        }
+        counter("nodecache.tcp.truncated", "TCP frames cut short (the stream closed or idled out inside a length "
+                + "prefix or message); never answered, the connection closed.", server, ServerCounters::tcpTruncated);
         counter("nodecache.notimp", "Queries answered NOTIMP (opcodes other than QUERY).", server,
                 ServerCounters::notImp);
         counter("nodecache.refused.no.zone", "Queries answered REFUSED because no server block serves their name.",

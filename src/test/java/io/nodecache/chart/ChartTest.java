@@ -154,6 +154,28 @@ class ChartTest {
             "dashboard.auth.mode=proxy",
             "dashboard.auth.proxy.trustedProxies[0]=proxy.example",
             "dashboard.auth.proxy.userHeader=X User",
+            // an open resolver on every node: the unspecified address as the one the node listens on
+            "localIP=0.0.0.0",
+            "localIP=::",
+            "kubeDnsIP=0.0.0.0",
+            // values the node refuses at start (its forward takes plain DNS, ports 1-65535; its flags' durations)
+            "corefile.upstreamServers[0]=tls://1.1.1.1",
+            "corefile.upstreamServers[0]=/etc/resolv.conf",
+            "corefile.upstreamServers[0]=8.8.8.8:0",
+            "corefile.upstreamServers[0]=8.8.8.8:65536",
+            // a label of 64 characters (RFC 1035 allows 63): the node's Corefile parser refuses the zone
+            "clusterDomain=cluster-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.local",
+            "node.syncInterval=1m30s",
+            "node.syncInterval=0s",
+            // extra arguments that repeat one the chart sets (Spring reads two as a list) or are no argument at all
+            "node.extraArgs[0]=--localip=0.0.0.0",
+            "node.extraArgs[0]=--nodecache.setupiptables=false",
+            "node.extraArgs[0]=--server.port=9000",
+            "node.extraArgs[0]=-Xmx1g",
+            "dashboard.extraArgs[0]=--nodecache.dashboard.transport=proxy",
+            "dashboard.extraArgs[0]=--nodecache.dashboard.auth.mode=none",
+            "node.extraArgs[0]=--nodecache.api-audience=other",
+            "serviceMonitor.interval=often",
     })
     void schemaRejects(String sets) {
         Map<String, Object> values = iptables();
@@ -165,6 +187,43 @@ class ChartTest {
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChartRender.template(values));
         assertTrue(e.getMessage().contains("schema"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "corefile.upstreamServers[0]=[2001:db8::1]:53",
+            "corefile.upstreamServers[0]=2001:db8::53",
+            "corefile.upstreamServers[0]=10.0.0.2:65535",
+            "node.syncInterval=500ms",
+            "node.extraArgs[0]=--nodecache.udp-threads=2",
+            "node.extraArgs[0]=--debug",
+            "dashboard.extraArgs[0]=--nodecache.dashboard.refresh=5s",
+            "serviceMonitor.interval=1m30s",
+    })
+    void schemaStillAccepts(String sets) {
+        String[] kv = sets.split("=", 2);
+        assertFalse(ChartRender.render(with(iptables(), kv[0], kv[1])).isEmpty());
+    }
+
+    /** What the schema now rejects, the node would have refused at start: shown with the node's own readers. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tls://1.1.1.1", "/etc/resolv.conf", "8.8.8.8:0", "8.8.8.8:65536"})
+    void upstreamServersTheSchemaRejectsTheNodeRefuses(String upstream) {
+        assertThrows(io.nodecache.corefile.CorefileException.class, () -> CorefileParser.parse(
+                ".:53 {\n    forward . " + upstream + "\n}\n", "Corefile", PillarValues.none()));
+    }
+
+    @Test
+    void aClusterDomainLabelTheSchemaRejectsTheNodeRefuses() {
+        assertThrows(io.nodecache.corefile.CorefileException.class, () -> CorefileParser.parse(
+                "cluster-" + "a".repeat(59) + ".local:53 {\n    forward . 10.0.0.2\n}\n", "Corefile",
+                PillarValues.none()));
+    }
+
+    @Test
+    void aSyncIntervalTheSchemaRejectsTheNodeRefuses() {
+        assertThrows(IllegalArgumentException.class,
+                () -> org.springframework.boot.convert.DurationStyle.detectAndParse("1m30s"));
     }
 
     @Test

@@ -138,8 +138,13 @@ class CoreDnsMetricsTest {
         assertEquals(0, m.value("nodecache_query_logging_enabled"));
         for (String name : new String[] {"nodecache_events_lost_total", "nodecache_search_chains_total",
             "nodecache_search_wasted_queries_total", "nodecache_malformed_dropped_total", "nodecache_formerr_total",
-            "nodecache_refused_no_zone_total", "nodecache_handler_errors_total", "coredns_panics_total"}) {
+            "nodecache_refused_no_zone_total", "nodecache_handler_errors_total", "coredns_panics_total",
+            "nodecache_tcp_truncated_total"}) {
             assertEquals(0, m.value(name), name);
+        }
+        for (String transport : new String[] {"udp", "tcp"}) {
+            assertEquals(0, m.value("nodecache_malformed_dropped_total", "transport", transport), transport);
+            assertEquals(0, m.value("nodecache_formerr_total", "transport", transport), transport);
         }
         node.logging.enable(java.time.Duration.ofMinutes(1), null);
         assertEquals(1, Exposition.scrape(node.metricsUrl()).value("nodecache_query_logging_enabled"));

@@ -126,10 +126,13 @@ public final class NodeRuntime implements AutoCloseable {
         }
         Map<InetSocketAddress, QueryHandler> routers = new LinkedHashMap<>();
         routes.forEach((address, zones) -> routers.put(address, new Router(zones, server.counters())));
-        Map<InetSocketAddress, HealthServer> newHealth = startHealthServers(next);
+        Map<InetSocketAddress, HealthServer> newHealth = new LinkedHashMap<>();
         try {
+            startHealthServers(next, newHealth);
             bound = server.apply(routers);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Nothing of the new configuration may stay behind: the old one keeps serving as it was (a reload), or
+            // the node has nothing bound at all (a start).
             newHealth.forEach((a, h) -> {
                 if (!healthServers.containsKey(a)) {
                     h.close();
@@ -179,19 +182,19 @@ public final class NodeRuntime implements AutoCloseable {
         throw new IllegalStateException("loop detector without an address");
     }
 
-    private Map<InetSocketAddress, HealthServer> startHealthServers(NodeConfig next) throws IOException {
+    /** Fills {@code out} as it goes, so a caller whose second health address fails can close the first. */
+    private void startHealthServers(NodeConfig next, Map<InetSocketAddress, HealthServer> out) throws IOException {
         Set<InetSocketAddress> wanted = new LinkedHashSet<>();
         next.blocks().forEach(b -> b.health().ifPresent(wanted::add));
-        Map<InetSocketAddress, HealthServer> out = new LinkedHashMap<>();
         for (InetSocketAddress a : wanted) {
             HealthServer h = healthServers.get(a);
             if (h == null) {
                 h = new HealthServer(a, readiness);
+                out.put(a, h);
                 h.start();
             }
             out.put(a, h);
         }
-        return out;
     }
 
     /** Probes the first upstream of the first forwarding block until it answers, then marks the node ready. */

@@ -12,11 +12,11 @@ final class Dispatch {
     static boolean dispatch(QueryView.Verdict verdict, Exchange ex, QueryHandler router, ServerCounters counters) {
         switch (verdict) {
             case DROP -> {
-                counters.malformedDropped.increment();
+                counters.countDropped(ex.transport());
                 return false;
             }
             case FORMERR -> {
-                counters.formErr.increment();
+                counters.countFormErr(ex.transport());
                 ex.respondError(Rcode.FORMERR);
             }
             case NOTIMP -> {

@@ -98,7 +98,9 @@ final class EpollUdpListener implements UdpTransport {
             Thread.currentThread().interrupt();
             close();
             throw new IOException("interrupted binding UDP " + address, e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty's sync() rethrows the native bind error (an IOException it does not declare) as is; without
+            // this the start failed with "bind(..) failed with error(-98)", naming no address.
             close();
             throw new IOException("cannot bind UDP " + address + ": " + e.getMessage(), e);
         }

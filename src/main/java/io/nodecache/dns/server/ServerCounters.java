@@ -5,8 +5,11 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counts what the listeners saw before any server block did: bad packets, errors answered, connections. */
 public final class ServerCounters {
 
-    final LongAdder malformedDropped = new LongAdder();
-    final LongAdder formErr = new LongAdder();
+    /** By {@link Transport#ordinal()}: a bad packet is counted on the transport it came over. */
+    private final LongAdder[] malformedDropped = {new LongAdder(), new LongAdder()};
+    private final LongAdder[] formErr = {new LongAdder(), new LongAdder()};
+    /** TCP frames cut short: the stream ended (or idled out) inside a length prefix or before its last byte. */
+    final LongAdder tcpTruncated = new LongAdder();
     final LongAdder notImp = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder handlerErrors = new LongAdder();
@@ -23,14 +26,42 @@ public final class ServerCounters {
         }
     }
 
-    /** Packets that could not be parsed at all and were dropped without an answer. */
-    public long malformedDropped() {
-        return malformedDropped.sum();
+    void countDropped(Transport t) {
+        malformedDropped[t.ordinal()].increment();
     }
 
-    /** Queries answered FORMERR because the header was readable but the query was not. */
+    void countFormErr(Transport t) {
+        formErr[t.ordinal()].increment();
+    }
+
+    /**
+     * Packets that could not be parsed at all and were dropped without an answer (on TCP the connection is then
+     * closed, as framing is lost), on either transport.
+     */
+    public long malformedDropped() {
+        return malformedDropped(Transport.UDP) + malformedDropped(Transport.TCP);
+    }
+
+    public long malformedDropped(Transport t) {
+        return malformedDropped[t.ordinal()].sum();
+    }
+
+    /** Queries answered FORMERR because the header was readable but the query was not, on either transport. */
     public long formErr() {
-        return formErr.sum();
+        return formErr(Transport.UDP) + formErr(Transport.TCP);
+    }
+
+    public long formErr(Transport t) {
+        return formErr[t.ordinal()].sum();
+    }
+
+    /**
+     * TCP frames that never arrived whole: the client closed the connection (or it idled out) after the first
+     * byte of a length prefix or before the message it announced was complete. Never answered; the connection
+     * closes.
+     */
+    public long tcpTruncated() {
+        return tcpTruncated.sum();
     }
 
     /** Queries answered NOTIMP (opcodes other than QUERY). */

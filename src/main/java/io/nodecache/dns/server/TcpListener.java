@@ -368,7 +368,7 @@ final class TcpListener implements AutoCloseable {
             closing = true;
             counters.tcpClosed[reason.ordinal()].increment();
             channel.config().setAutoRead(false);
-            release();
+            release(false);
             closeWhenAnswered = true;
             if (inFlight.get() == 0) {
                 finish();
@@ -386,12 +386,16 @@ final class TcpListener implements AutoCloseable {
         private void close(TcpClose reason) {
             closing = true;
             counters.tcpClosed[reason.ordinal()].increment();
-            release();
+            release(true);
             channel.close();
         }
 
-        private void release() {
+        /** Frees the bytes not yet taken; with {@code cutShort}, a message begun in them is counted as never answered. */
+        private void release(boolean cutShort) {
             if (in != null) {
+                if (cutShort && in.isReadable()) {
+                    counters.tcpTruncated.increment();
+                }
                 in.release();
                 in = null;
             }
@@ -399,8 +403,9 @@ final class TcpListener implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            // The client closed inside a message (we had not hung up ourselves): counted, never answered.
+            release(!closing);
             closing = true;
-            release();
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
@@ -411,8 +416,8 @@ final class TcpListener implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A reset by the client, mostly: nothing to answer any more.
+            release(!closing);
             closing = true;
-            release();
             ctx.close();
         }
     }

@@ -106,7 +106,11 @@ public final class QueryView {
         return true;
     }
 
-    /** Finds the OPT record (RFC 6891 §6.1.1) among the additional records; more than one is a FORMERR. */
+    /**
+     * Finds the OPT record (RFC 6891 §6.1.1) among the additional records. More than one, one outside the
+     * additional section, one not owned by the root or options that do not exactly fill its RDATA are a FORMERR,
+     * as BIND and CoreDNS (whose unpacking fails on a bad option length) answer them.
+     */
     private boolean readEdns() {
         int records = Wire.ancount(packet) + Wire.nscount(packet);
         int additional = Wire.arcount(packet);
@@ -119,8 +123,9 @@ public final class QueryView {
             }
             int type = Wire.u16(packet, off);
             int rdlength = Wire.u16(packet, off + 8);
-            if (i >= records && type == Wire.TYPE_OPT) {
-                if (edns || packet[owner] != 0) {
+            if (type == Wire.TYPE_OPT) {
+                if (i < records || edns || packet[owner] != 0 || off + 10 + rdlength > length
+                        || !optionsFit(off + 10, rdlength)) {
                     return false;
                 }
                 edns = true;
@@ -134,6 +139,19 @@ public final class QueryView {
             }
         }
         return true;
+    }
+
+    /** Whether the RDATA {@code [from, from + rdlength)} is a whole sequence of {code, length, data} options. */
+    private boolean optionsFit(int from, int rdlength) {
+        int off = from;
+        int end = from + rdlength;
+        while (off < end) {
+            if (off + 4 > end) {
+                return false;
+            }
+            off += 4 + Wire.u16(packet, off + 2);
+        }
+        return off == end;
     }
 
     public byte[] packet() {
