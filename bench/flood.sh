@@ -13,7 +13,7 @@
 #   DURATION=60        flood seconds ("60s" works too)      FLOOD_QPS=5000   flood rate (dnsperf -Q)
 #   BEFORE=15 AFTER=10 hot-only seconds around it           HOT_QPS=500      hot set rate   HOT_NAMES=100
 #   SAMPLE=2           seconds between RSS / metrics samples; in-flight upstream sockets are counted every 0.2 s
-#   MAX_CONCURRENT=    set forward's max_concurrent in the "." block (empty: not set, as the chart ships it)
+#   MAX_CONCURRENT=    every forward's max_concurrent (empty: the chart's corefile.maxConcurrent; 0: none)
 #   FLOOD_CLIENTS=4 FLOOD_OUTSTANDING=2000 HOT_OUTSTANDING=100   dnsperf -c / -q
 #   SKIP_BUILD=1, JAR=, JAVA=, JVM_OPTS=, PORT_OFFSET=, RUN=, NODECACHE_ARGS=   as in lib.sh / README.md
 # Output: the tables on stdout; raw files in $RUN/flood-STAMP/ (dnsperf outputs, metric scrapes, samples.tsv).
@@ -71,35 +71,41 @@ start_daemon upstream
 start_daemon nodecache-chart
 PID=$(pid_of nodecache-chart)
 LIMIT=$(yaml_get "$CHART_VALUES" node.resources.limits.memory)
+MAXC=$(max_concurrent)
 LIMIT_KB=$(awk -v v="$LIMIT" 'BEGIN{ if (v ~ /Mi$/) print v * 1024; else if (v ~ /Gi$/) print v * 1048576;
     else if (v ~ /M$/) print int(v * 1e6 / 1024); else print int(v / 1024) }')
 # the "." block's cache capacity: "cache TTL" means CoreDNS's default capacity, 9984 per store
 DOT_CAPACITY=9984
 DOT_TTL=$(yaml_get "$CHART_VALUES" corefile.cache.otherTTL)
 echo "node pid $PID: $(tr '\0' ' ' < "/proc/$PID/cmdline")" >&2
-echo "Corefile: $RUN/nodecache-chart.Corefile; chart memory limit $LIMIT; \".\" block: cache $DOT_TTL (capacity $DOT_CAPACITY per store)${MAX_CONCURRENT:+; max_concurrent $MAX_CONCURRENT}" >&2
+echo "Corefile: $RUN/nodecache-chart.Corefile; chart memory limit $LIMIT; \".\" block: cache $DOT_TTL (capacity $DOT_CAPACITY per store); max_concurrent $MAXC" >&2
 
 m() {  # m FILE NAME [TYPE]: the "." block's sample of NAME (of that type)
  awk -v n="$2" -v t="${3:-}" '$1 ~ /^[a-z]/ { split($1, a, "{"); if (a[1] != n || $1 !~ /zones="\."/) next;
         if (t != "" && $1 !~ ("type=\"" t "\"")) next; s += $2 } END { printf "%.0f\n", s }' "$1"; }
 
+gauge() {  # gauge FILE NAME: the one sample of NAME, or NA when the node does not expose it
+    awk -v n="$2" '$1 == n { v = $2 } END { if (v == "") print "NA"; else printf "%.0f\n", v }' "$1"
+}
+
 sampler() {  # every SAMPLE s: seconds, RSS kB, threads, fds, "." denial/success entries and evictions, forwards
     local t0 f=$OUT/sample.prom
     t0=$(now_ms)
-    printf 't_s\trss_kb\tthreads\tfds\tdenial_entries\tdenial_evictions\tsuccess_entries\tsuccess_evictions\tforward_requests\tphase\n'
+    printf 't_s\trss_kb\tthreads\tfds\tdenial_entries\tdenial_evictions\tsuccess_entries\tsuccess_evictions\tforward_requests\tphase\tinflight\tinflight_peak\n'
     while [ -d "/proc/$PID" ]; do
         scrape "$f"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(( ($(now_ms) - t0) / 1000 ))" "$(rss_kb "$PID")" \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(( ($(now_ms) - t0) / 1000 ))" "$(rss_kb "$PID")" \
             "$(awk '/^Threads:/{print $2}' "/proc/$PID/status")" "$(ls "/proc/$PID/fd" 2>/dev/null | wc -l)" \
             "$(m "$f" coredns_cache_entries denial)" "$(m "$f" coredns_cache_evictions_total denial)" \
             "$(m "$f" coredns_cache_entries success)" "$(m "$f" coredns_cache_evictions_total success)" \
-            "$(metric "$f" coredns_forward_requests_total "to=\"127.0.0.1:$UPSTREAM_PORT\"")" "$(cat "$OUT/phase" 2>/dev/null)"
+            "$(metric "$f" coredns_forward_requests_total "to=\"127.0.0.1:$UPSTREAM_PORT\"")" "$(cat "$OUT/phase" 2>/dev/null)" \
+            "$(gauge "$f" nodecache_forward_inflight)" "$(gauge "$f" nodecache_forward_inflight_peak)"
         sleep "$SAMPLE"
     done
 }
 
-inflight_sampler() {  # every 0.2 s: the node's UDP sockets connected to the upstream = UDP queries in flight
-    # (the forwarder opens one connected socket per query and closes it when the query ends)
+inflight_sampler() {  # every 0.2 s: the node's UDP sockets connected to the upstream (an upper bound of UDP queries in flight:
+    # one socket per query, and NIO releases a closed registered socket only at the selector's next select)
     while [ -d "/proc/$PID" ]; do
         echo "$(cat "$OUT/phase" 2>/dev/null) $(ss -Hun state established "( dport = :$UPSTREAM_PORT )" 2>/dev/null | wc -l)"
         sleep 0.2
@@ -160,8 +166,8 @@ echo "flood: dnsperf -Q $FLOOD_QPS -c $FLOOD_CLIENTS -q $FLOOD_OUTSTANDING -l $D
      "hot: dnsperf -Q $HOT_QPS -c 1 -q $HOT_OUTSTANDING on $HOT_NAMES ext.test names (TTL 300, served ≤ $DOT_TTL s), before ${BEFORE}s / during / after ${AFTER}s"
 echo
 echo "RSS and the \".\" block's cache over the run (every ${SAMPLE}s; evictions and forwards are totals since start):"
-awk -F'\t' 'NR==1{printf "%5s %-7s %8s %7s %5s %8s %10s %8s %9s %9s\n","t_s","phase","RSS_MiB","threads","fds","denial","denial_ev","success","succ_ev","forwards"; next}
-            {printf "%5s %-7s %8.1f %7s %5s %8s %10s %8s %9s %9s\n",$1,$10,$2/1024,$3,$4,$5,$6,$7,$8,$9}' "$OUT/samples.tsv"
+awk -F'\t' 'NR==1{printf "%5s %-7s %8s %7s %5s %8s %10s %8s %9s %9s %9s %6s\n","t_s","phase","RSS_MiB","threads","fds","denial","denial_ev","success","succ_ev","forwards","inflight","peak"; next}
+            {printf "%5s %-7s %8.1f %7s %5s %8s %10s %8s %9s %9s %9s %6s\n",$1,$10,$2/1024,$3,$4,$5,$6,$7,$8,$9,$11,$12}' "$OUT/samples.tsv"
 read -r RSS_MAX DEN_MAX < <(awk -F'\t' 'NR>1{ if ($2>r) r=$2; if ($5>e) e=$5 } END{print r+0, e+0}' "$OUT/samples.tsv")
 read -r INF_MAX INF_AVG INF_N < <(awk '$1=="during"{ if ($2>m) m=$2; s+=$2; n++ } END{ printf "%d %.1f %d\n", m, (n?s/n:0), n }' "$OUT/inflight.txt")
 echo
@@ -200,7 +206,9 @@ REJ=$(( $(metric "$OUT/m-during-1.prom" coredns_forward_max_concurrent_rejects_t
 FWD=$(( $(metric "$OUT/m-during-1.prom" coredns_forward_requests_total "to=") - $(metric "$OUT/m-during-0.prom" coredns_forward_requests_total "to=") ))
 
 echo
-echo "Upstream concurrency during the flood: max_concurrent ${MAX_CONCURRENT:-not set (the chart sets none: unlimited, as in CoreDNS)};"
+PEAK=$(gauge "$OUT/m-during-1.prom" nodecache_forward_inflight_peak)
+echo "Upstream concurrency during the flood: max_concurrent $MAXC$([ "$MAXC" != 0 ] || echo " (none: unlimited, as in CoreDNS without it)");"
+echo "  nodecache_forward_inflight_peak (the most queries one forward had in flight at once, counted only with max_concurrent): $PEAK;"
 echo "  the node's UDP sockets connected to 127.0.0.1:$UPSTREAM_PORT (one per query in flight, plus closed ones the selector has"
 echo "  not released yet, so an upper bound; ss every 0.2 s, $INF_N samples): max $INF_MAX, mean $INF_AVG;"
 echo "  forwards during the flood $FWD ($(( FWD / (DURATION > 0 ? DURATION : 1) ))/s); coredns_forward_max_concurrent_rejects_total +$REJ"
@@ -213,7 +221,9 @@ printf '%-44s %-28s %s\n' "denial store max size vs capacity $DOT_CAPACITY" "$DE
 printf '%-44s %-28s %s\n' "hot misses during flood vs TTL refreshes" "$HOT_MISS (bound $REFRESH_BOUND)" "$([ "$HOT_MISS" -le "$REFRESH_BOUND" ] && echo PASS || echo FAIL)"
 printf '%-44s %-28s %s\n' "hot (success) entries evicted during flood" "$SUCC_EV" "$([ "$SUCC_EV" -eq 0 ] && echo PASS || echo FAIL)"
 printf '%-44s %-28s %s\n' "hot answers lost during flood" "$(field "$OUT/hot-during.out" 'Queries lost' | awk '{print $1}')" "$([ "$(field "$OUT/hot-during.out" 'Queries lost' | awk '{print $1}')" = 0 ] && echo PASS || echo FAIL)"
-if [ -n "$MAX_CONCURRENT" ]; then cap_verdict="cap $MAX_CONCURRENT: rejects +$REJ"; else cap_verdict="NO CAP (max_concurrent not set)"; fi
-printf '%-44s %-28s %s\n' "upstream UDP sockets open (sampled max)" "$INF_MAX" "$cap_verdict"
+if [ "$MAXC" = 0 ]; then cap_verdict="NO CAP (max_concurrent not set)"
+elif [ "$PEAK" != NA ] && [ "$PEAK" -le "$MAXC" ]; then cap_verdict="PASS (cap $MAXC, rejects +$REJ)"
+else cap_verdict="FAIL (cap $MAXC)"; fi
+printf '%-44s %-28s %s\n' "upstream queries in flight, peak" "$PEAK (sockets seen: $INF_MAX)" "$cap_verdict"
 echo
 echo "raw: $OUT"

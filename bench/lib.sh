@@ -32,11 +32,11 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # receive threads; empty: 1 when the server is pinned to one CPU, 2 otherwise (set by the callers)
 NODECACHE_UDP_THREADS=${NODECACHE_UDP_THREADS:-}
 START_TIMEOUT=${START_TIMEOUT:-30}             # seconds a peer gets to answer its first query
-# nodecache-chart only: extra node arguments, and max_concurrent for the "." block's forward (empty: none, as the
-# chart ships it)
+# nodecache-chart only: extra node arguments, the chart values its Corefile takes, and every forward's max_concurrent
+# (empty: the chart's corefile.maxConcurrent; 0: none)
 NODECACHE_ARGS=${NODECACHE_ARGS:-}
-MAX_CONCURRENT=${MAX_CONCURRENT:-}
 CHART_VALUES=${CHART_VALUES:-$REPO/chart/values.yaml}
+MAX_CONCURRENT=${MAX_CONCURRENT:-}
 
 # --- tools and jar (run.sh, flood.sh, soak.sh) -------------------------------------------------------------------------------------
 ensure_packages() {
@@ -159,11 +159,21 @@ yaml_get() {
         }' "$1"
 }
 
+# the max_concurrent nodecache-chart runs with: MAX_CONCURRENT, else the chart's corefile.maxConcurrent, else 0
+max_concurrent() {
+    local v=${MAX_CONCURRENT:-$(yaml_get "$CHART_VALUES" corefile.maxConcurrent)}
+    echo "${v:-0}"
+}
+
 # the chart's Corefile (conf/nodecache-chart.Corefile.in) with the chart's cache values from values.yaml
 render_chart_corefile() {
     local v="$CHART_VALUES" fwd=""
     [ -s "$v" ] || { echo "no chart values at $v" >&2; return 1; }
-    if [ -n "$MAX_CONCURRENT" ]; then fwd=" {\\n        max_concurrent $MAX_CONCURRENT\\n    }"; fi
+    local line="" max
+    max=$(max_concurrent)
+    if [ "$max" != 0 ]; then
+        fwd=" {\\n        max_concurrent $max\\n    }"; line="        max_concurrent $max"
+    fi
     render "$BENCH/conf/nodecache-chart.Corefile.in" | sed \
         -e "s|@METRICS_PORT@|$NODECACHE_METRICS_PORT|g" -e "s|@HEALTH_PORT@|$NODECACHE_HEALTH_PORT|g" \
         -e "s|@SUCCESS_SIZE@|$(yaml_get "$v" corefile.cache.successSize)|g" \
@@ -172,7 +182,7 @@ render_chart_corefile() {
         -e "s|@DENIAL_TTL@|$(yaml_get "$v" corefile.cache.denialTTL)|g" \
         -e "s|@OTHER_TTL@|$(yaml_get "$v" corefile.cache.otherTTL)|g" \
         -e "s|@LAMEDUCK@|$(yaml_get "$v" corefile.lameduckSeconds)|g" \
-        -e "s|@FORWARD_OPTS@|$fwd|" -e '/^@LOG@$/d' -e '/^#/d'
+        -e "s|@FORWARD_OPTS@|$fwd|" -e "s|^@MAX_CONCURRENT_LINE@\$|$line|" -e '/^$/d' -e '/^@LOG@$/d' -e '/^#/d'
 }
 
 # metric FILE NAME LABEL-REGEX: sum of the Prometheus samples of NAME whose labels match the regex (0 if none)

@@ -9,7 +9,7 @@
 # (PUT /api/v1/logging {"enabled": true, "duration": "0", "format": LOG_FORMAT}); its stdout goes to a file that is
 # counted at every sample (and deleted at the end; the JVM's own lines are kept in logs/nodecache-chart.out.jvm-lines). One live
 # stream (curl -N on /api/v1/queries/stream) is open and read for the whole run; its query and dropped events are
-# counted. At each sample: jcmd PID GC.run, then heap used after it (jstat -gc: survivors + eden + old), metaspace,
+# counted. At each sample: jcmd PID GC.run, then heap used after it (jstat -gc: old + survivors), metaspace,
 # threads (/proc/PID/status), RSS.
 #
 # Knobs (environment):
@@ -72,7 +72,7 @@ echo "$state" | grep -q '"enabled":true' || { echo "the node did not switch logg
 
 # the live stream: read for the whole run, counting events (the data itself is not kept)
 curl -sN "${auth[@]}" "$API/queries/stream" 2>"$OUT/stream.err" | awk -v f="$OUT/stream.count" '
-    /^event: ?query/ { if (++q % 500 == 0) { print q, dr + 0 > f; close(f) } }
+    /^event: ?query/ { if (++q % 100 == 0) { print q, dr + 0 > f; close(f) } }
     /^event: ?dropped/ { d = 1; next }
     d && /^data:/ { if (match($0, /[0-9]+/)) dr += substr($0, RSTART, RLENGTH); d = 0; print q + 0, dr > f; close(f) }
     /^:/ { print q + 0, dr + 0 > f; close(f) }
@@ -81,13 +81,22 @@ BG+=($!)
 
 log_lines() { wc -l < "$NODE_OUT"; }   # lines on the node's stdout so far (query log + a few of the JVM's own)
 heap_after_gc() {  # prints "heap_kb metaspace_kb" after a full collection
+    # A full collection leaves everything live in the old generation and eden empty; eden is left out because the
+    # load keeps filling it in the second or so before jstat reads the figures.
     jcmd "$PID" GC.run > /dev/null 2>&1 || true
-    jstat -gc "$PID" | awk 'NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR==2{printf "%.0f %.0f\n", $c["S0U"]+$c["S1U"]+$c["EU"]+$c["OU"], $c["MU"]}'
+    jstat -gc "$PID" | awk 'NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR==2{printf "%.0f %.0f\n", $c["S0U"]+$c["S1U"]+$c["OU"], $c["MU"]}'
 }
 field() { grep -m1 "$2" "$1" | sed 's/^[^:]*: *//'; }
 
 # warm the caches with one pass through the file
 dnsperf -s 127.0.0.1 -p "$NODECACHE_PORT" -d "$QUERIES" -n 1 -c "$CLIENTS" -q "$OUTSTANDING" -t 5 -l 30 > "$OUT/warm.out" 2>&1
+# the warm pass's last log lines and stream events may still be on their way: wait until both stand still
+prev=-1
+for _ in $(seq 1 20); do
+    cur="$(log_lines) $(cat "$OUT/stream.count" 2>/dev/null)"
+    [ "$cur" = "$prev" ] && break
+    prev=$cur; sleep 1
+done
 LINES0=$(log_lines)
 read -r SQ0 SD0 < <(cat "$OUT/stream.count" 2>/dev/null || echo "0 0")
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
