@@ -71,14 +71,19 @@ echo "logging: $state" >&2
 echo "$state" | grep -q '"enabled":true' || { echo "the node did not switch logging on: $state" >&2; exit 1; }
 
 # the live stream: read for the whole run, counting events (the data itself is not kept)
-curl -sN "${auth[@]}" "$API/queries/stream" 2>"$OUT/stream.err" | awk -v f="$OUT/stream.count" '
-    /^event: ?query/ { if (++q % 100 == 0) { print q, dr + 0 > f; close(f) } }
+mkfifo "$OUT/stream.fifo"
+# one line "queries dropped" per event, so the last line is always exact (~10 bytes an event)
+awk '/^event: ?query/ { q++; print q, dr + 0; fflush() }
     /^event: ?dropped/ { d = 1; next }
-    d && /^data:/ { if (match($0, /[0-9]+/)) dr += substr($0, RSTART, RLENGTH); d = 0; print q + 0, dr > f; close(f) }
-    /^:/ { print q + 0, dr + 0 > f; close(f) }
-    END { print q + 0, dr + 0 > f; close(f) }' &
-BG+=($!)
+    d && /^data:/ { if (match($0, /[0-9]+/)) dr += substr($0, RSTART, RLENGTH); d = 0; print q + 0, dr; fflush() }
+    END { print q + 0, dr + 0 }' < "$OUT/stream.fifo" > "$OUT/stream.count" &
+STREAM_AWK=$!
+BG+=($STREAM_AWK)
+curl -sN "${auth[@]}" "$API/queries/stream" 2>"$OUT/stream.err" > "$OUT/stream.fifo" &
+STREAM_CURL=$!
+BG+=($STREAM_CURL)
 
+stream_count() { tail -n 1 "$OUT/stream.count" 2>/dev/null | grep . || echo "0 0"; }
 log_lines() { wc -l < "$NODE_OUT"; }   # lines on the node's stdout so far (query log + a few of the JVM's own)
 heap_after_gc() {  # prints "heap_kb metaspace_kb" after a full collection
     # A full collection leaves everything live in the old generation and eden empty; eden is left out because the
@@ -93,12 +98,12 @@ dnsperf -s 127.0.0.1 -p "$NODECACHE_PORT" -d "$QUERIES" -n 1 -c "$CLIENTS" -q "$
 # the warm pass's last log lines and stream events may still be on their way: wait until both stand still
 prev=-1
 for _ in $(seq 1 20); do
-    cur="$(log_lines) $(cat "$OUT/stream.count" 2>/dev/null)"
+    cur="$(log_lines) $(stream_count)"
     [ "$cur" = "$prev" ] && break
     prev=$cur; sleep 1
 done
 LINES0=$(log_lines)
-read -r SQ0 SD0 < <(cat "$OUT/stream.count" 2>/dev/null || echo "0 0")
+read -r SQ0 SD0 < <(stream_count)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 TSV="$OUT/samples.tsv"
 printf 't_s\theap_after_gc_kb\tmetaspace_kb\tthreads\trss_kb\tsent\tanswered\tlost\tlost_so_far\tlog_lines\tstream_events\tstream_dropped\trcodes\n' > "$TSV"
@@ -124,7 +129,7 @@ while [ "$t" -lt "$DURATION" ]; do
     lost_total=$((lost_total + lost))
     rc=$(field "$o" 'Response codes' | sed 's/ ([0-9.]*%)//g; s/,//g')
     lines=$(( $(log_lines) - LINES0 - lines_before )); lines_before=$((lines_before + lines))
-    read -r sq sd < <(cat "$OUT/stream.count" 2>/dev/null || echo "0 0")
+    read -r sq sd < <(stream_count)
     sq=$((sq - SQ0)); sd=$((sd - SD0))
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$h" "$mu" "$thr" "$rss" "$sent" "$ans" "$lost" \
         "$lost_total" "$lines" "$sq" "$sd" "$rc" >> "$TSV"
@@ -135,7 +140,11 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 sleep 1
 grep -v '^{' "$NODE_OUT" | grep -v '^\[INFO\] 127' > "$NODE_OUT.jvm-lines" || true
 STREAM_ALIVE=no
-for p in "${BG[@]}"; do [ -d "/proc/$p" ] && STREAM_ALIVE=yes; done
+[ -d "/proc/$STREAM_CURL" ] && STREAM_ALIVE=yes
+sleep 2                                   # let the stream deliver the last events, then close it: awk counts the rest
+kill "$STREAM_CURL" 2>/dev/null || true
+wait "$STREAM_AWK" 2>/dev/null || true
+LINES_ALL=$(( $(log_lines) - LINES0 ))
 LOGSTATE=$(curl -s --max-time 5 "${auth[@]}" "$API/logging" || true)
 NODEINFO=$(curl -s --max-time 5 "${auth[@]}" "$API/node" || true)
 
@@ -164,8 +173,8 @@ printf '%-34s %-34s %s\n' "heap after GC flat" "$(awk -v a="$h1" -v b="$h3" 'BEG
 printf '%-34s %-34s %s\n' "threads flat" "$t1 -> $t3 (max)" "$thr_ok"
 printf '%-34s %-34s %s\n' "no lost answers" "$lost_total of $sent_all sent" "$lost_ok"
 printf '%-34s %-34s %s\n' "RSS (not judged)" "$(awk -v a="$r1" -v b="$r3" 'BEGIN{printf "%.1f -> %.1f MiB (mean)", a/1024, b/1024}')" "-"
-printf '%-34s %-34s %s\n' "query-log lines vs answers" "$lines_all / $ans_all" "$([ "$lines_all" -ge "$ans_all" ] && echo "all logged" || echo "$((ans_all - lines_all)) not logged")"
-read -r sq sd < <(cat "$OUT/stream.count" 2>/dev/null || echo "0 0")
+printf '%-34s %-34s %s\n' "query-log lines vs answers" "$LINES_ALL / $ans_all" "$([ "$LINES_ALL" -ge "$ans_all" ] && echo "all logged" || echo "$((ans_all - LINES_ALL)) not logged")"
+read -r sq sd < <(stream_count)
 printf '%-34s %-34s %s\n' "live stream" "$((sq - SQ0)) query events, $((sd - SD0)) dropped" "open at the end: $STREAM_ALIVE"
 echo "logging at the end: $LOGSTATE"
 echo "node: eventsSeen/eventsLost $(echo "$NODEINFO" | grep -o '"eventsSeen":[0-9]*' | cut -d: -f2)/$(echo "$NODEINFO" | grep -o '"eventsLost":[0-9]*' | cut -d: -f2)"
