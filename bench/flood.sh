@@ -50,7 +50,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # --- the query files -----------------------------------------------------------------------------------------------
-grep -E '\.ext\.test A$' "$BENCH/queries/hot.txt" | head -n "$HOT_NAMES" > "$OUT/hot.txt"
+awk -v n="$HOT_NAMES" '/\.ext\.test A$/ && c < n { print; c++ }' "$BENCH/queries/hot.txt" > "$OUT/hot.txt"
 [ "$(wc -l < "$OUT/hot.txt")" -eq "$HOT_NAMES" ] || { echo "queries/hot.txt has fewer than $HOT_NAMES ext.test names" >&2; exit 1; }
 FLOOD_LINES=$((FLOOD_QPS * (DURATION + 5)))
 # unique random labels (8-20 of [a-z0-9]), so no flood query is ever a cache hit unless the file wraps
@@ -152,7 +152,12 @@ phase during "$DURATION" 1
 [ "$AFTER" = 0 ] || phase after "$AFTER" 0
 echo end > "$OUT/phase"
 sleep "$SAMPLE"
-HWM=$(awk '/^VmHWM:/{print $2}' "/proc/$PID/status")
+DIED=
+if [ -d "/proc/$PID" ]; then HWM=$(awk '/^VmHWM:/{print $2}' "/proc/$PID/status")
+else  # it died under the flood: the highest RSS sampled is all there is, and its last words say why
+    HWM=$(awk -F'\t' 'NR>1 && $2>r {r=$2} END{print r+0}' "$OUT/samples.tsv")
+    DIED=$(grep -v 'plugin/errors' "$RUN/logs/nodecache-chart.out" | grep -E 'OutOfMemory|Terminating|Exception|Error' | tail -n 3)
+fi
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
 BG=()
@@ -164,6 +169,11 @@ echo "nodecache flood $STAMP: $(nproc) CPUs, load average $LOAD0 at start, $LOAD
 echo "node: $JAVA @${JVM_ARGFILE#$REPO/}${JVM_OPTS:+ $JVM_OPTS}, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX, chart Corefile ($RUN/nodecache-chart.Corefile), upstream nsd 127.0.0.1:$UPSTREAM_PORT"
 echo "flood: dnsperf -Q $FLOOD_QPS -c $FLOOD_CLIENTS -q $FLOOD_OUTSTANDING -l $DURATION on $FLOOD_LINES unique <random>.$FLOOD_ZONE. A;" \
      "hot: dnsperf -Q $HOT_QPS -c 1 -q $HOT_OUTSTANDING on $HOT_NAMES ext.test names (TTL 300, served ≤ $DOT_TTL s), before ${BEFORE}s / during / after ${AFTER}s"
+if [ -n "$DIED" ]; then
+    echo
+    echo "THE NODE DIED during the run (pid $PID gone). Its last words:"
+    echo "$DIED"
+fi
 echo
 echo "RSS and the \".\" block's cache over the run (every ${SAMPLE}s; evictions and forwards are totals since start):"
 awk -F'\t' 'NR==1{printf "%5s %-7s %8s %7s %5s %8s %10s %8s %9s %9s %9s %6s\n","t_s","phase","RSS_MiB","threads","fds","denial","denial_ev","success","succ_ev","forwards","inflight","peak"; next}
@@ -216,6 +226,7 @@ echo "  forwards during the flood $FWD ($(( FWD / (DURATION > 0 ? DURATION : 1) 
 echo
 echo "Summary:"
 printf '%-44s %-28s %s\n' check figure verdict
+[ -z "$DIED" ] || printf '%-44s %-28s %s\n' "node alive at the end" "no: $(echo "$DIED" | tail -n 1 | cut -c1-60)" FAIL
 printf '%-44s %-28s %s\n' "peak RSS (VmHWM) vs chart limit $LIMIT" "$(( HWM / 1024 )) MiB" "$([ "$HWM" -lt "$LIMIT_KB" ] && echo PASS || echo FAIL)"
 printf '%-44s %-28s %s\n' "denial store max size vs capacity $DOT_CAPACITY" "$DEN_MAX, evicted $DEN_EV" "$([ "$DEN_MAX" -le "$DOT_CAPACITY" ] && [ "$DEN_EV" -gt 0 ] && echo PASS || echo FAIL)"
 printf '%-44s %-28s %s\n' "hot misses during flood vs TTL refreshes" "$HOT_MISS (bound $REFRESH_BOUND)" "$([ "$HOT_MISS" -le "$REFRESH_BOUND" ] && echo PASS || echo FAIL)"
