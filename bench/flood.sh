@@ -112,8 +112,13 @@ inflight_sampler() {  # every 0.2 s: the node's UDP sockets connected to the ups
     done
 }
 
-perf() {  # perf OUT FILE SECONDS QPS CLIENTS OUTSTANDING
-    dnsperf -s 127.0.0.1 -p "$NODECACHE_PORT" -d "$2" -l "$3" -Q "$4" -c "$5" -q "$6" -t 5 > "$1" 2>&1
+perf() {  # perf OUT FILE SECONDS QPS CLIENTS OUTSTANDING [-v]
+    dnsperf -s 127.0.0.1 -p "$NODECACHE_PORT" -d "$2" -l "$3" -Q "$4" -c "$5" -q "$6" -t 5 ${7:-} > "$1" 2>&1
+}
+pcts() {  # pcts DNSPERF_V_OUT: "p50 p99" latency in ms from dnsperf -v's per-query lines, or "- -"
+    awk '$1==">" && $2!="T" {print $NF*1000}' "$1" | sort -n |
+        awk '{v[NR]=$1} END{ if (NR==0) { print "- -"; exit } i=int(NR*0.50); j=int(NR*0.99); if(i<1)i=1; if(j<1)j=1
+             printf "%.2f %.1f\n", v[i], v[j] }'
 }
 
 field() { grep -m1 "$2" "$1" | sed 's/^[^:]*: *//'; }
@@ -138,7 +143,7 @@ phase() {  # phase NAME SECONDS FLOOD(0|1)
     echo "$name" > "$OUT/phase"
     echo "$(date -u +%T) phase $name: ${s}s hot ${HOT_QPS}/s$([ "$flood" = 0 ] || echo " + flood ${FLOOD_QPS}/s")" >&2
     scrape "$OUT/m-$name-0.prom"
-    perf "$OUT/hot-$name.out" "$OUT/hot.txt" "$s" "$HOT_QPS" 1 "$HOT_OUTSTANDING" & hp=$!
+    perf "$OUT/hot-$name.out" "$OUT/hot.txt" "$s" "$HOT_QPS" 1 "$HOT_OUTSTANDING" -v & hp=$!
     if [ "$flood" = 1 ]; then
         perf "$OUT/flood-$name.out" "$OUT/flood.txt" "$s" "$FLOOD_QPS" "$FLOOD_CLIENTS" "$FLOOD_OUTSTANDING" & fp=$!
     fi
@@ -185,28 +190,35 @@ awk -v r="$RSS_MAX" -v h="$HWM" -v l="$LIMIT_KB" -v name="$LIMIT" 'BEGIN{ printf
     r/1024, h/1024, name, l/1024, (h < l ? sprintf("within, %.0f MiB to spare", (l-h)/1024) : "OVER THE LIMIT") }'
 echo
 echo "dnsperf per phase and workload:"
-printf '%-7s %-6s %9s %9s %9s %6s %7s %7s  %s\n' phase load sent answered lost QPS avg_ms max_ms rcodes
+printf '%-7s %-6s %9s %9s %9s %6s %7s %7s %7s %7s  %s\n' phase load sent answered lost QPS avg_ms p50_ms p99_ms max_ms rcodes
 for ph in before during after; do
     for w in hot flood; do
         f="$OUT/$w-$ph.out"; [ -s "$f" ] || continue
         IFS=$'\t' read -r s a l q avg mx rc < <(dp_row "$f")
-        printf '%-7s %-6s %9s %9s %9s %6s %7s %7s  %s\n' "$ph" "$w" "$s" "$a" "$l" "$q" "$avg" "$mx" "$rc"
+        if [ "$w" = hot ]; then read -r p50 p99 < <(pcts "$f"); else p50=-; p99=-; fi
+        printf '%-7s %-6s %9s %9s %9s %6s %7s %7s %7s %7s  %s\n' "$ph" "$w" "$s" "$a" "$l" "$q" "$avg" "$p50" "$p99" "$mx" "$rc"
     done
 done
 
 echo
 echo "The \".\" block's cache per phase (coredns_cache_* deltas, zones=\".\"; the hot set is its only success traffic,"
+echo "and the JVM's collections from jvm_gc_pause_seconds (count / seconds paused);"
 echo "every flood answer is NXDOMAIN, so the hot set's hit ratio = success hits / hot answers):"
-printf '%-7s %9s %9s %9s %9s %9s %9s %10s %10s %10s\n' phase hot_ans succ_hits hot_hit% den_hits misses requests den_evict succ_evict fwd_rejects
+gc() {  # gc FILE ACTION(major|minor) count|sum
+    awk -v a="end of $2 GC" -v k="jvm_gc_pause_seconds_$3" 'index($0, k "{") == 1 && index($0, "action=\"" a "\"") { s += $NF } END { printf "%.3f\n", s }' "$1"
+}
+gcd() { awk -v a="$(gc "$OUT/m-$1-0.prom" "$2" "$3")" -v b="$(gc "$OUT/m-$1-1.prom" "$2" "$3")" -v f="$4" 'BEGIN{ printf f, b - a }'; }
+printf '%-7s %9s %9s %9s %9s %9s %9s %10s %10s %10s %13s %13s\n' phase hot_ans succ_hits hot_hit% den_hits misses requests den_evict succ_evict fwd_rejects "fullGC_n/s" "youngGC_n/s"
 for ph in before during after; do
     [ -s "$OUT/m-$ph-1.prom" ] || continue
     ans=$(field "$OUT/hot-$ph.out" 'Queries completed' | awk '{print $1}')
     sh=$(d "$ph" coredns_cache_hits_total success)
-    printf '%-7s %9s %9s %9s %9s %9s %9s %10s %10s %10s\n' "$ph" "$ans" "$sh" \
+    printf '%-7s %9s %9s %9s %9s %9s %9s %10s %10s %10s %13s %13s\n' "$ph" "$ans" "$sh" \
         "$(awk -v h="$sh" -v a="$ans" 'BEGIN{ if (a>0) printf "%.2f", 100*h/a; else print "NA" }')" \
         "$(d "$ph" coredns_cache_hits_total denial)" "$(d "$ph" coredns_cache_misses_total)" "$(d "$ph" coredns_cache_requests_total)" \
         "$(d "$ph" coredns_cache_evictions_total denial)" "$(d "$ph" coredns_cache_evictions_total success)" \
-        "$(( $(metric "$OUT/m-$ph-1.prom" coredns_forward_max_concurrent_rejects_total '') - $(metric "$OUT/m-$ph-0.prom" coredns_forward_max_concurrent_rejects_total '') ))"
+        "$(( $(metric "$OUT/m-$ph-1.prom" coredns_forward_max_concurrent_rejects_total '') - $(metric "$OUT/m-$ph-0.prom" coredns_forward_max_concurrent_rejects_total '') ))" \
+        "$(gcd "$ph" major count %.0f)/$(gcd "$ph" major sum %.2f)" "$(gcd "$ph" minor count %.0f)/$(gcd "$ph" minor sum %.2f)"
 done
 HOT_MISS=$(( $(field "$OUT/hot-during.out" 'Queries completed' | awk '{print $1}') - $(d during coredns_cache_hits_total success) ))
 REFRESH_BOUND=$(( HOT_NAMES * (DURATION / DOT_TTL + 1) ))
