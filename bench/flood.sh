@@ -201,9 +201,9 @@ for ph in before during after; do
 done
 
 echo
-echo "The \".\" block's cache per phase (coredns_cache_* deltas, zones=\".\"; the hot set is its only success traffic,"
-echo "and the JVM's collections from jvm_gc_pause_seconds (count / seconds paused);"
-echo "every flood answer is NXDOMAIN, so the hot set's hit ratio = success hits / hot answers):"
+echo "The \".\" block's cache per phase (coredns_cache_* deltas, zones=\".\"; the hot set is its only success traffic and"
+echo "every flood answer is NXDOMAIN, so the hot set's hit ratio = success hits / hot answers), and the JVM's collections"
+echo "(jvm_gc_pause_seconds: count / seconds paused):"
 gc() {  # gc FILE ACTION(major|minor) count|sum
     awk -v a="end of $2 GC" -v k="jvm_gc_pause_seconds_$3" 'index($0, k "{") == 1 && index($0, "action=\"" a "\"") { s += $NF } END { printf "%.3f\n", s }' "$1"
 }
@@ -244,6 +244,7 @@ printf '%-44s %-28s %s\n' "denial store max size vs capacity $DOT_CAPACITY" "$DE
 printf '%-44s %-28s %s\n' "hot misses during flood vs TTL refreshes" "$HOT_MISS (bound $REFRESH_BOUND)" "$([ "$HOT_MISS" -le "$REFRESH_BOUND" ] && echo PASS || echo FAIL)"
 printf '%-44s %-28s %s\n' "hot (success) entries evicted during flood" "$SUCC_EV" "$([ "$SUCC_EV" -eq 0 ] && echo PASS || echo FAIL)"
 printf '%-44s %-28s %s\n' "hot answers lost during flood" "$(field "$OUT/hot-during.out" 'Queries lost' | awk '{print $1}')" "$([ "$(field "$OUT/hot-during.out" 'Queries lost' | awk '{print $1}')" = 0 ] && echo PASS || echo FAIL)"
+printf '%-44s %-28s %s\n' "full collections during flood (not judged)" "$(gcd during major count %.0f), $(gcd during major sum %.2f) s of ${DURATION} s" -
 if [ "$MAXC" = 0 ]; then cap_verdict="NO CAP (max_concurrent not set)"
 elif [ "$PEAK" != NA ] && [ "$PEAK" -le "$MAXC" ]; then cap_verdict="PASS (cap $MAXC, rejects +$REJ)"
 else cap_verdict="FAIL (cap $MAXC)"; fi
