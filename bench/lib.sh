@@ -13,6 +13,10 @@ UPSTREAM_PORT=$((5301 + PORT_OFFSET))
 UNBOUND_PORT=$((5311 + PORT_OFFSET))
 DNSMASQ_PORT=$((5312 + PORT_OFFSET))
 NODECACHE_PORT=$((5313 + PORT_OFFSET))
+# nodecache-chart (flood.sh, soak.sh) also serves its console/API, metrics and health, on loopback only
+NODECACHE_WEB_PORT=$((5380 + PORT_OFFSET))
+NODECACHE_METRICS_PORT=$((5381 + PORT_OFFSET))
+NODECACHE_HEALTH_PORT=$((5382 + PORT_OFFSET))
 
 # nodecache knobs (see README.md)
 JAVA=${JAVA:-/usr/bin/java}
@@ -28,13 +32,58 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # receive threads; empty: 1 when the server is pinned to one CPU, 2 otherwise (set by the callers)
 NODECACHE_UDP_THREADS=${NODECACHE_UDP_THREADS:-}
 START_TIMEOUT=${START_TIMEOUT:-30}             # seconds a peer gets to answer its first query
+# nodecache-chart only: extra node arguments, the chart values its Corefile takes, and every forward's max_concurrent
+# (empty: the chart's corefile.maxConcurrent; 0: none)
+NODECACHE_ARGS=${NODECACHE_ARGS:-}
+CHART_VALUES=${CHART_VALUES:-$REPO/chart/values.yaml}
+MAX_CONCURRENT=${MAX_CONCURRENT:-}
+
+# --- tools and jar (run.sh, flood.sh, soak.sh) -------------------------------------------------------------------------------------
+ensure_packages() {
+    local missing=() pair
+    for pair in dnsperf:dnsperf unbound:unbound dnsmasq:dnsmasq nsd:nsd dig:bind9-dnsutils \
+                taskset:util-linux python3:python3; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "${pair%%:*}" >/dev/null 2>&1 \
+            || missing+=("${pair#*:}")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "installing: ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    export PATH="$PATH:/usr/sbin:/sbin"
+    # The Debian packages' own services are not used (policy-rc.d normally keeps them from
+    # starting): stop any that runs, through its init script (which stops its own pid file only).
+    local svc
+    for svc in unbound dnsmasq nsd; do
+        if [ -x "/etc/init.d/$svc" ] && service "$svc" status >/dev/null 2>&1; then
+            echo "stopping the Debian $svc service (the benchmark starts its own)" >&2
+            service "$svc" stop >/dev/null 2>&1 || echo "could not stop the $svc service" >&2
+        fi
+    done
+    if ss -Hlun '( sport = :53 )' 2>/dev/null | grep -Eq 'unbound|dnsmasq|nsd'; then
+        echo "note: a Debian unbound/dnsmasq/nsd still listens on port 53 (not touched):" >&2
+        ss -Hlunp '( sport = :53 )' >&2 || true
+    fi
+}
+
+build_jar() {
+    if [ "${SKIP_BUILD:-0}" = 1 ]; then
+        echo "SKIP_BUILD=1: using $JAR ($(date -r "$JAR" '+%F %T' 2>/dev/null || echo missing))" >&2
+        return 0
+    fi
+    echo "building: (cd $REPO && mvn -B -q -DskipTests package)" >&2
+    (cd "$REPO" && mvn -B -q -DskipTests package) >"$RUN/logs/build.log" 2>&1 || {
+        echo "build failed, see $RUN/logs/build.log (SKIP_BUILD=1 uses an existing jar)" >&2; exit 1; }
+}
 
 peer_port() {
     case "$1" in
         upstream) echo "$UPSTREAM_PORT" ;;
         unbound-t1|unbound-t2) echo "$UNBOUND_PORT" ;;
         dnsmasq) echo "$DNSMASQ_PORT" ;;
-        nodecache|nodecache-log) echo "$NODECACHE_PORT" ;;
+        nodecache|nodecache-log|nodecache-chart) echo "$NODECACHE_PORT" ;;
         *) echo "unknown peer: $1" >&2; return 1 ;;
     esac
 }
@@ -62,6 +111,11 @@ peer_cmd() {  # peer_cmd NAME [CPU]
             echo "$JAVA $JVM_FLAGS -Dspring.main.banner-mode=off -jar $JAR" \
                  "--nodecache.conf=$RUN/$1.Corefile --nodecache.embedded-upstream=false" \
                  "--server.port=0 --nodecache.udp-threads=$threads" ;;
+        nodecache-chart)  # the chart's Corefile and the node's own defaults (no --nodecache.udp-threads)
+            echo "$JAVA $JVM_FLAGS -Dspring.main.banner-mode=off -jar $JAR" \
+                 "--nodecache.conf=$RUN/$1.Corefile --nodecache.embedded-upstream=false" \
+                 "--server.port=$NODECACHE_WEB_PORT --server.address=127.0.0.1" \
+                 "${NODECACHE_UDP_THREADS:+--nodecache.udp-threads=$NODECACHE_UDP_THREADS} $NODECACHE_ARGS" ;;
         *) echo "unknown peer: $1" >&2; return 1 ;;
     esac
 }
@@ -85,6 +139,59 @@ render_configs() {
     # one template, two Corefiles: nodecache-log is the same block plus the log directive
     render "$BENCH/conf/nodecache.Corefile.in" | sed -e '/^@LOG@$/d' > "$RUN/nodecache.Corefile"
     render "$BENCH/conf/nodecache.Corefile.in" | sed -e 's|^@LOG@$|    log|' > "$RUN/nodecache-log.Corefile"
+    render_chart_corefile > "$RUN/nodecache-chart.Corefile"
+}
+
+# yaml_get FILE a.b.c: the scalar at that path of a plain block-style YAML file (maps only, as values.yaml is);
+# enough for the chart's values, not a YAML parser
+yaml_get() {
+    awk -v want="$2" '
+        /^[[:space:]]*(#|$)/ { next }
+        {
+            match($0, /^ */); ind = RLENGTH; line = substr($0, ind + 1)
+            if (line !~ /^[A-Za-z0-9_-]+:/) next
+            key = line; sub(/:.*/, "", key)
+            val = line; sub(/^[^:]*:[[:space:]]*/, "", val); sub(/[[:space:]]+#.*$/, "", val)
+            while (n > 0 && ind <= indent[n]) n--
+            n++; indent[n] = ind; name[n] = key
+            path = name[1]; for (i = 2; i <= n; i++) path = path "." name[i]
+            if (path == want && val != "") { gsub(/^["\x27]|["\x27]$/, "", val); print val; exit }
+        }' "$1"
+}
+
+# the max_concurrent nodecache-chart runs with: MAX_CONCURRENT, else the chart's corefile.maxConcurrent, else 0
+max_concurrent() {
+    local v=${MAX_CONCURRENT:-$(yaml_get "$CHART_VALUES" corefile.maxConcurrent)}
+    echo "${v:-0}"
+}
+
+# the chart's Corefile (conf/nodecache-chart.Corefile.in) with the chart's cache values from values.yaml
+render_chart_corefile() {
+    local v="$CHART_VALUES" fwd=""
+    [ -s "$v" ] || { echo "no chart values at $v" >&2; return 1; }
+    local line="" max
+    max=$(max_concurrent)
+    if [ "$max" != 0 ]; then
+        fwd=" {\\n        max_concurrent $max\\n    }"; line="        max_concurrent $max"
+    fi
+    render "$BENCH/conf/nodecache-chart.Corefile.in" | sed \
+        -e "s|@METRICS_PORT@|$NODECACHE_METRICS_PORT|g" -e "s|@HEALTH_PORT@|$NODECACHE_HEALTH_PORT|g" \
+        -e "s|@SUCCESS_SIZE@|$(yaml_get "$v" corefile.cache.successSize)|g" \
+        -e "s|@SUCCESS_TTL@|$(yaml_get "$v" corefile.cache.successTTL)|g" \
+        -e "s|@DENIAL_SIZE@|$(yaml_get "$v" corefile.cache.denialSize)|g" \
+        -e "s|@DENIAL_TTL@|$(yaml_get "$v" corefile.cache.denialTTL)|g" \
+        -e "s|@OTHER_TTL@|$(yaml_get "$v" corefile.cache.otherTTL)|g" \
+        -e "s|@LAMEDUCK@|$(yaml_get "$v" corefile.lameduckSeconds)|g" \
+        -e "s|@FORWARD_OPTS@|$fwd|" -e "s|^@MAX_CONCURRENT_LINE@\$|$line|" -e '/^$/d' -e '/^@LOG@$/d' -e '/^#/d'
+}
+
+# metric FILE NAME LABEL-REGEX: sum of the Prometheus samples of NAME whose labels match the regex (0 if none)
+metric() {
+    awk -v n="$2" -v re="$3" '$1 ~ /^[a-z]/ { split($1, a, "{"); if (a[1] == n && $1 ~ re) s += $2 } END { printf "%.0f\n", s }' "$1"
+}
+
+scrape() {  # scrape FILE: the nodecache-chart node's Prometheus text into FILE
+    curl -s --max-time 5 "http://127.0.0.1:$NODECACHE_METRICS_PORT/metrics" > "$1" || : > "$1"
 }
 
 port_busy() {  # port_busy PORT: something listens on 127.0.0.1:PORT (UDP) or 0.0.0.0:PORT

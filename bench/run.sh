@@ -59,47 +59,7 @@ OTHER_MAX=${OTHER_MAX:-25}
 RETRIES=${RETRIES:-2}
 SKIP_BUILD=${SKIP_BUILD:-0}
 
-# --- 1. tools -------------------------------------------------------------------------------------
-ensure_packages() {
-    local missing=() pair
-    for pair in dnsperf:dnsperf unbound:unbound dnsmasq:dnsmasq nsd:nsd dig:bind9-dnsutils \
-                taskset:util-linux python3:python3; do
-        command -v "${pair%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "${pair%%:*}" >/dev/null 2>&1 \
-            || missing+=("${pair#*:}")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        echo "installing: ${missing[*]}" >&2
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    fi
-    export PATH="$PATH:/usr/sbin:/sbin"
-    # The Debian packages' own services are not used (policy-rc.d normally keeps them from
-    # starting): stop any that runs, through its init script (which stops its own pid file only).
-    local svc
-    for svc in unbound dnsmasq nsd; do
-        if [ -x "/etc/init.d/$svc" ] && service "$svc" status >/dev/null 2>&1; then
-            echo "stopping the Debian $svc service (the benchmark starts its own)" >&2
-            service "$svc" stop >/dev/null 2>&1 || echo "could not stop the $svc service" >&2
-        fi
-    done
-    if ss -Hlun '( sport = :53 )' 2>/dev/null | grep -Eq 'unbound|dnsmasq|nsd'; then
-        echo "note: a Debian unbound/dnsmasq/nsd still listens on port 53 (not touched):" >&2
-        ss -Hlunp '( sport = :53 )' >&2 || true
-    fi
-}
-
-# --- 2. jar ---------------------------------------------------------------------------------------
-build_jar() {
-    if [ "$SKIP_BUILD" = 1 ]; then
-        echo "SKIP_BUILD=1: using $JAR ($(date -r "$JAR" '+%F %T' 2>/dev/null || echo missing))" >&2
-        return 0
-    fi
-    echo "building: (cd $REPO && mvn -B -q -DskipTests package)" >&2
-    (cd "$REPO" && mvn -B -q -DskipTests package) >"$RUN/logs/build.log" 2>&1 || {
-        echo "build failed, see $RUN/logs/build.log (SKIP_BUILD=1 uses an existing jar)" >&2; exit 1; }
-}
-
+# tools (ensure_packages) and the jar (build_jar): lib.sh
 mkdir -p "$RUN/logs"
 if [[ " $PEERS " == *" nodecache"* ]]; then need_jar=1; else need_jar=0; fi
 ensure_packages

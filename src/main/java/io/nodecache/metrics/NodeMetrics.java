@@ -7,6 +7,7 @@ import io.nodecache.corefile.NodeConfig;
 import io.nodecache.corefile.ServerBlock;
 import io.nodecache.dns.cache.ResponseCache;
 import io.nodecache.dns.runtime.NodeRuntime;
+import io.nodecache.dns.upstream.Forwarder;
 import io.nodecache.dns.server.ServerCounters;
 import io.nodecache.dns.server.TcpClose;
 import io.nodecache.dns.server.Transport;
@@ -133,6 +134,16 @@ public final class NodeMetrics implements AutoCloseable {
                 chains, ChainDetector::droppedStarts);
         Gauge.builder("nodecache.query.logging.enabled", logging, l -> l.state().enabled() ? 1 : 0)
                 .description("1 while per-query logging is on, 0 while it is off.").register(registry);
+        // forward's max_concurrent is what keeps a flood of misses from opening a socket per query without bound;
+        // these show the cap holding (CoreDNS exposes only the rejects)
+        Gauge.builder("nodecache.forward.inflight", runtime,
+                        r -> r.forwarders().stream().mapToInt(Forwarder::inFlight).sum())
+                .description("Queries forwarded and not yet answered, over every forward that sets max_concurrent "
+                        + "(the others are not counted).").register(registry);
+        Gauge.builder("nodecache.forward.inflight.peak", runtime,
+                        r -> r.forwarders().stream().mapToInt(Forwarder::peakInFlight).max().orElse(0))
+                .description("The most queries one forward with max_concurrent had in flight at once since it "
+                        + "started.").register(registry);
         runtime.onApplied(this::applied);
     }
 

@@ -149,6 +149,7 @@ class ChartTest {
             "dashboard.transport=tunnel",
             "corefile.healthPort=70000",
             "corefile.upstreamServers[0]=8.8.8.300",
+            "corefile.maxConcurrent=-1",
             "nodeCache=true",
             "dashboard.auth.mode=none",
             "dashboard.auth.mode=proxy",
@@ -450,6 +451,22 @@ class ChartTest {
         assertEquals(List.of(new InetSocketAddress(NODE_RESOLVER, 53)),
                 block(config, ".").forward().orElseThrow().to(), "__PILLAR__UPSTREAM__SERVERS__ is the node's");
         assertFalse(block(config, ".").log());
+    }
+
+    @Test
+    void everyForwardCapsItsQueriesInFlightUnlessTurnedOff() throws Exception {
+        // bench/flood.sh: without max_concurrent a random-subdomain flood holds as many upstream queries in flight as
+        // its clients send, one socket each
+        for (ServerBlock b : corefile(ChartRender.render(iptables())).blocks()) {
+            assertEquals(1000, b.forward().orElseThrow().maxConcurrent(), b.zones().toString());
+        }
+        for (ServerBlock b : corefile(ChartRender.render(with(iptables(), "corefile.maxConcurrent", 0))).blocks()) {
+            assertEquals(0, b.forward().orElseThrow().maxConcurrent(), b.zones() + ": 0 renders no max_concurrent");
+        }
+        ServerBlock dot = block(corefile(ChartRender.render(with(iptables(), "corefile.maxConcurrent", 250,
+                "corefile.upstreamServers[0]", "1.1.1.1"))), ".");
+        assertEquals(250, dot.forward().orElseThrow().maxConcurrent());
+        assertEquals(List.of(new InetSocketAddress("1.1.1.1", 53)), dot.forward().orElseThrow().to());
     }
 
     @Test

@@ -95,7 +95,7 @@ final class KubeProxyNode implements AutoCloseable {
             argv.addAll(List.of("sh",
                     Path.of("src", "main", "sh", "nodecache-supervisor").toAbsolutePath().toString()));
         }
-        // The flags the image ships (src/main/jvm/jvm.options, its 48 MiB heap included), then the test's own
+        // The flags the image ships (src/main/jvm/jvm.options, its 64 MiB heap included), then the test's own
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + Path.of("src", "main", "jvm", "jvm.options").toAbsolutePath()));
         argv.addAll(jvmFlags);

@@ -62,6 +62,6 @@ class JvmOptionsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         List<String> printed = Arrays.asList(out.lines().findFirst().orElseThrow().split("\\s+"));
         assertThat(printed).contains("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=33554432", "-XX:MaxMetaspaceSize=83886080", "-XX:MaxHeapSize=50331648");
+                "-XX:ReservedCodeCacheSize=33554432", "-XX:MaxMetaspaceSize=83886080", "-XX:MaxHeapSize=67108864");
     }
 }

@@ -130,6 +130,31 @@ class CoreDnsMetricsTest {
     }
 
     @Test
+    void inFlightGaugesFollowTheForwardsThatSetMaxConcurrent() throws Exception {
+        node.close();
+        node = new MetricsNode("""
+                cluster.local:0 {
+                    bind 127.0.0.1
+                    forward . 127.0.0.1:%d {
+                        max_concurrent 50
+                    }
+                    prometheus 127.0.0.1:0
+                }
+                """.formatted(upstream.port()));
+        Exposition idle = Exposition.scrape(node.metricsUrl());
+        assertEquals(0, idle.value("nodecache_forward_inflight_peak"), idle.text());
+
+        assertEquals(Rcode.NOERROR, node.query(SERVICE, Type.A, false).getRcode());
+        assertEquals(Rcode.NXDOMAIN, node.query(MISSING, Type.A, false).getRcode());
+
+        // the slot is released on the forwarder's thread just after the answer leaves: wait for it
+        Exposition m = Exposition.scrapeUntil(node.metricsUrl(), e -> e.value("nodecache_forward_inflight") == 0);
+        assertEquals(0, m.value("nodecache_forward_inflight"), m.text());
+        assertEquals(1, m.value("nodecache_forward_inflight_peak"), "one query at a time");
+        assertEquals(0, m.value("coredns_forward_max_concurrent_rejects_total"));
+    }
+
+    @Test
     void nodecacheSeriesAndReloadFailures() throws Exception {
         node.reloadFailures.set(2);
         Exposition m = Exposition.scrape(node.metricsUrl());

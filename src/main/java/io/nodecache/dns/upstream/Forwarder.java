@@ -47,6 +47,8 @@ public final class Forwarder implements AutoCloseable {
     private final UdpTransport udp;
     private final TcpTransport tcp;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The most {@link #inFlight} ever held at once: shows that {@code max_concurrent} held under a flood. */
+    private final AtomicInteger peakInFlight = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -130,10 +132,14 @@ public final class Forwarder implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("forwarder closed"));
         }
         int max = config.maxConcurrent();
-        if (max > 0 && inFlight.incrementAndGet() > max) {
+        int now = max > 0 ? inFlight.incrementAndGet() : 0;
+        if (now > max) {
             inFlight.decrementAndGet();
             listener.onMaxConcurrentRejected();
             return CompletableFuture.failedFuture(new MaxConcurrentExceededException(max));
+        }
+        if (now > peakInFlight.get()) { // read first: the CAS runs only while the peak rises
+            peakInFlight.accumulateAndGet(now, Math::max);
         }
         boolean overTcp = config.forceTcp() || (clientOverTcp && !config.preferUdp());
         Attempts attempts = new Attempts(Arrays.copyOf(query, length), overTcp);
@@ -178,9 +184,14 @@ public final class Forwarder implements AutoCloseable {
         return statuses;
     }
 
-    /** Queries in flight, counted only when {@code max_concurrent} is set. */
-    int inFlight() {
+    /** Queries in flight, counted only when {@code max_concurrent} is set (0 otherwise). */
+    public int inFlight() {
         return inFlight.get();
+    }
+
+    /** The most queries in flight at once since this forwarder started; counted only when {@code max_concurrent} is set. */
+    public int peakInFlight() {
+        return peakInFlight.get();
     }
 
     /** Stops health checks, closes every socket and fails the queries in flight. */

@@ -467,6 +467,25 @@ class ForwarderTest {
         await("slots released", () -> forwarder.inFlight() == 0);
         assertAnswered(ask(forwarder));
         assertEquals(3, slow.queries());
+        assertEquals(2, forwarder.peakInFlight(), "the peak reached the cap and the rejected third never counted");
+    }
+
+    @Test
+    void peakInFlightIsTheMostAtOnceNotTheTotal() throws Exception {
+        TestUpstream slow = upstream().delay(Duration.ofMillis(300));
+        Forwarder forwarder = forwarder(ForwardConfigs.to(slow.address()).maxConcurrent(10),
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
+        List<CompletableFuture<ForwardAnswer>> three = List.of(send(forwarder, false), send(forwarder, false),
+                send(forwarder, false));
+        assertEquals(3, forwarder.inFlight());
+        for (CompletableFuture<ForwardAnswer> f : three) {
+            assertAnswered(f.get(5, TimeUnit.SECONDS));
+        }
+        await("slots released", () -> forwarder.inFlight() == 0);
+        assertAnswered(ask(forwarder)); // one at a time now: the peak stays where the three took it
+        assertAnswered(ask(forwarder));
+        assertEquals(3, forwarder.peakInFlight());
+        assertEquals(0, listener.rejected.get());
     }
 
     @Test
