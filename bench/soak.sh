@@ -70,19 +70,6 @@ state=$(curl -sS --max-time 5 "${auth[@]}" -X PUT -H 'Content-Type: application/
 echo "logging: $state" >&2
 echo "$state" | grep -q '"enabled":true' || { echo "the node did not switch logging on: $state" >&2; exit 1; }
 
-# the live stream: read for the whole run, counting events (the data itself is not kept)
-mkfifo "$OUT/stream.fifo"
-# one line "queries dropped" per event, so the last line is always exact (~10 bytes an event)
-awk '/^event: ?query/ { q++; print q, dr + 0; fflush() }
-    /^event: ?dropped/ { d = 1; next }
-    d && /^data:/ { if (match($0, /[0-9]+/)) dr += substr($0, RSTART, RLENGTH); d = 0; print q + 0, dr; fflush() }
-    END { print q + 0, dr + 0 }' < "$OUT/stream.fifo" > "$OUT/stream.count" &
-STREAM_AWK=$!
-BG+=($STREAM_AWK)
-curl -sN "${auth[@]}" "$API/queries/stream" 2>"$OUT/stream.err" > "$OUT/stream.fifo" &
-STREAM_CURL=$!
-BG+=($STREAM_CURL)
-
 stream_count() { tail -n 1 "$OUT/stream.count" 2>/dev/null | grep . || echo "0 0"; }
 log_lines() { wc -l < "$NODE_OUT"; }   # lines on the node's stdout so far (query log + a few of the JVM's own)
 heap_after_gc() {  # prints "heap_kb metaspace_kb" after a full collection
@@ -95,14 +82,29 @@ field() { grep -m1 "$2" "$1" | sed 's/^[^:]*: *//'; }
 
 # warm the caches with one pass through the file
 dnsperf -s 127.0.0.1 -p "$NODECACHE_PORT" -d "$QUERIES" -n 1 -c "$CLIENTS" -q "$OUTSTANDING" -t 5 -l 30 > "$OUT/warm.out" 2>&1
-# the warm pass's last log lines and stream events may still be on their way: wait until both stand still
+# the warm pass's last log lines may still be on their way: wait until they stand still
 prev=-1
 for _ in $(seq 1 20); do
-    cur="$(log_lines) $(stream_count)"
+    cur="$(log_lines)"
     [ "$cur" = "$prev" ] && break
     prev=$cur; sleep 1
 done
 LINES0=$(log_lines)
+# the live stream, opened after the warm pass (whose burst it could not keep up with): read for the whole run,
+# counting events (the data itself is not kept); "dropped" events carry this viewer's running total
+mkfifo "$OUT/stream.fifo"
+# one line "queries dropped" per event, so the last line is always exact (~10 bytes an event)
+awk '/^event: ?query/ { q++; print q, dr + 0; fflush() }
+    /^event: ?dropped/ { d = 1; next }
+    d && /^data:/ { if (match($0, /[0-9]+/)) dr = substr($0, RSTART, RLENGTH) + 0; d = 0; print q + 0, dr; fflush() }
+    END { print q + 0, dr + 0 }' < "$OUT/stream.fifo" > "$OUT/stream.count" &
+STREAM_AWK=$!
+BG+=($STREAM_AWK)
+curl -sN "${auth[@]}" "$API/queries/stream" 2>"$OUT/stream.err" > "$OUT/stream.fifo" &
+STREAM_CURL=$!
+BG+=($STREAM_CURL)
+
+sleep 1
 read -r SQ0 SD0 < <(stream_count)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 TSV="$OUT/samples.tsv"
