@@ -36,7 +36,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param kubednscm        node-cache's {@code -kubednscm}: the kube-dns ConfigMap's mount ({@code stubDomains},
  *                         {@code upstreamNameservers}); an absent directory means none
  * @param kubednscmInterval how often {@code kubednscm} and {@code basecorefile} are re-read (node-cache: 10s)
- * @param udpThreads       receive threads per UDP address; 0 means one per core, at least 2
+ * @param udpThreads       receive threads per UDP address; 0 means one per CPU the process may use
  * @param udpTransport     {@code epoll} (Netty native, batched syscalls; the default where available) or {@code nio}
  * @param queryLogSize     recent logged queries kept for the console and the API
  * @param readTimeout      per-attempt upstream timeout
