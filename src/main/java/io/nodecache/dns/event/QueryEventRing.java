@@ -91,8 +91,8 @@ public final class QueryEventRing implements QueryEventSink {
 
     /**
      * Parks the calling reader until an event past {@code cursor} is claimed, or {@code maxNanos} pass, or it is
-     * unparked. For readers that have seen nothing for a while: a reader that polls often makes writers pay no
-     * wake-up, one asleep here costs the next writer one unpark.
+     * unparked. For the one reader that sleeps (the dispatcher), once it has seen nothing for a while: a reader that
+     * polls often makes writers pay no wake-up, one asleep here costs the next writer one unpark.
      */
     public void awaitPublish(long cursor, long maxNanos) {
         Thread me = Thread.currentThread();
