@@ -51,6 +51,8 @@ class QueryStreamController implements org.springframework.context.SmartLifecycl
     });
 
     private volatile boolean running;
+    /** The flush, scheduled only while someone watches: an idle node with no viewer must not wake 5 times a second. */
+    private java.util.concurrent.ScheduledFuture<?> flushing;
 
     @Override
     public void start() {
@@ -81,7 +83,6 @@ class QueryStreamController implements org.springframework.context.SmartLifecycl
     QueryStreamController(LiveQueryStream stream, LoggingSwitch logging) {
         this.stream = stream;
         this.logging = logging;
-        sender.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         logging.onChange(state -> subscribers.values().forEach(s -> s.loggingChanged = true));
     }
 
@@ -93,17 +94,38 @@ class QueryStreamController implements org.springframework.context.SmartLifecycl
         SseEmitter emitter = new SseEmitter(0L);
         Subscriber s = new Subscriber(stream.open(filter));
         subscribers.put(emitter, s);
+        startFlushing();
         Runnable gone = () -> {
             Subscriber removed = subscribers.remove(emitter);
             if (removed != null) {
                 removed.viewer.close();
             }
+            stopFlushingIfUnwatched();
         };
         emitter.onCompletion(gone);
         emitter.onTimeout(gone);
         emitter.onError(e -> gone.run());
         emitter.send(SseEmitter.event().name("logging").data(NodeApiController.LoggingView.of(logging.state())));
         return emitter;
+    }
+
+    // Both under this lock, after the map changed: a viewer added while the last one leaves restarts the flush.
+    private synchronized void startFlushing() {
+        if (flushing == null) {
+            try {
+                flushing = sender.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopped: stop() ends every stream
+            }
+        }
+    }
+
+    private synchronized void stopFlushingIfUnwatched() {
+        if (flushing != null && subscribers.isEmpty()) {
+            flushing.cancel(false);
+            flushing = null;
+        }
     }
 
     /** Hands each viewer whose previous write is done its next batch; a viewer still writing is skipped. */
@@ -153,6 +175,7 @@ class QueryStreamController implements org.springframework.context.SmartLifecycl
             if (removed != null) {
                 removed.viewer.close();
             }
+            stopFlushingIfUnwatched();
         } finally {
             s.writing.set(false);
         }

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed ring of preallocated event slots that many DNS threads write and readers follow with their own cursor.
@@ -32,6 +33,11 @@ public final class QueryEventRing implements QueryEventSink {
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final Clock clock;
+    /**
+     * A reader asleep in {@link #awaitPublish} until the next event, else null. Writers only read it (one volatile
+     * load per event, no lock); the one that finds a sleeper clears it and wakes it, so idle readers need not poll.
+     */
+    private volatile Thread sleeper;
 
     public QueryEventRing(int capacityPowerOfTwo, Clock clock) {
         if (Integer.bitCount(capacityPowerOfTwo) != 1) {
@@ -75,6 +81,26 @@ public final class QueryEventRing implements QueryEventSink {
         s.upstream = ex.upstream();
         s.zone = ex.zone();
         s.version = seq;
+        // Both volatile: either this load sees the sleeper, or the sleeper's re-check of head() sees seq.
+        Thread t = sleeper;
+        if (t != null) {
+            sleeper = null;
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Parks the calling reader until an event past {@code cursor} is claimed, or {@code maxNanos} pass, or it is
+     * unparked. For the one reader that sleeps (the dispatcher), once it has seen nothing for a while: a reader that
+     * polls often makes writers pay no wake-up, one asleep here costs the next writer one unpark.
+     */
+    public void awaitPublish(long cursor, long maxNanos) {
+        Thread me = Thread.currentThread();
+        sleeper = me;
+        if (next.get() == cursor) {
+            LockSupport.parkNanos(this, maxNanos);
+        }
+        sleeper = null;
     }
 
     /** The sequence the next published event will get; a new reader starts here to see only new events. */
