@@ -1,14 +1,13 @@
 package io.nodecache.dashboard.auth;
 
+import io.nodecache.kubernetes.auth.FileStamp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -41,7 +40,7 @@ public final class UsersFile implements UserDetailsService {
     private final Clock clock;
     private final PrintStream log;
     private volatile Map<String, Entry> users;
-    private volatile Object version;
+    private volatile FileStamp version;
     private volatile long checkedAt;
 
     /** Reads the file now. @throws IllegalArgumentException {@code FILE:LINE: message} for a bad file */
@@ -76,7 +75,7 @@ public final class UsersFile implements UserDetailsService {
             return;
         }
         checkedAt = now;
-        Object v = version();
+        FileStamp v = version();
         if (Objects.equals(v, version)) {
             return;
         }
@@ -91,11 +90,10 @@ public final class UsersFile implements UserDetailsService {
         }
     }
 
-    /** What changes when the file does: its modification time, size and (through a symlink swap) its identity. */
-    private Object version() {
+    /** The file's stamp now, or null when it cannot be read (then the users read before stay). */
+    private FileStamp version() {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
+            return FileStamp.of(file);
         } catch (IOException e) {
             return null;
         }

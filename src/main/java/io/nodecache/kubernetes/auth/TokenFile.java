@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
@@ -17,7 +16,7 @@ public final class TokenFile {
 
     private static final System.Logger LOG = System.getLogger(TokenFile.class.getName());
 
-    private record Seen(Object fileKey, long modified, long size, String token) {}
+    private record Seen(FileStamp stamp, String token) {}
 
     private final Path path;
     private Seen seen;
@@ -33,14 +32,13 @@ public final class TokenFile {
 
     /** The token now in the file, or null when there has never been one (missing or empty file). */
     public synchronized String current() {
-        BasicFileAttributes a;
+        FileStamp stamp;
         try {
-            a = Files.readAttributes(path, BasicFileAttributes.class);
+            stamp = FileStamp.of(path);
         } catch (IOException e) {
             return keep("cannot read " + path + ": " + e);
         }
-        if (seen != null && Objects.equals(seen.fileKey(), a.fileKey())
-                && seen.modified() == a.lastModifiedTime().toMillis() && seen.size() == a.size()) {
+        if (seen != null && seen.stamp().equals(stamp)) {
             return seen.token();
         }
         String token;
@@ -52,7 +50,7 @@ public final class TokenFile {
         if (token.isEmpty()) {
             return keep(path + " is empty");
         }
-        seen = new Seen(a.fileKey(), a.lastModifiedTime().toMillis(), a.size(), token);
+        seen = new Seen(stamp, token);
         warned = false;
         return token;
     }
