@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nodecache.testing.FreePorts;
+import io.nodecache.testing.SequentialQueries;
 import io.nodecache.testing.TestUpstream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,14 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -69,12 +62,12 @@ class BlockedStdoutEndToEndTest {
             try {
                 awaitReady(node, webPort);
                 InetSocketAddress dns = new InetSocketAddress(InetAddress.getLoopbackAddress(), dnsPort);
-                drive(dns, 500); // warm: the cache and the JIT
-                long[] off = drive(dns, queries);
+                SequentialQueries.drive(dns, "hot.test.", 500); // warm: the cache and the JIT
+                long[] off = SequentialQueries.drive(dns, "hot.test.", queries);
                 JsonNode on = json.readTree(send("PUT", webPort, "/api/v1/logging",
                         "{\"enabled\":true,\"duration\":\"0\",\"format\":\"coredns\"}").body());
                 assertTrue(on.get("enabled").asBoolean(), on.toString());
-                long[] logged = drive(dns, queries);
+                long[] logged = SequentialQueries.drive(dns, "hot.test.", queries);
                 // The writer thread took what it could, and the rest counted once the buffer filled.
                 Thread.sleep(500);
                 JsonNode summary = json.readTree(send("GET", webPort, "/api/v1/node", null).body());
@@ -82,7 +75,7 @@ class BlockedStdoutEndToEndTest {
                 String metrics = send("GET", webPort, "/actuator/prometheus", null).body();
                 double droppedMetric = metricValue(metrics, "nodecache_querylog_lines_dropped_total");
                 long countedBefore = statsQueries(webPort);
-                long[] after = drive(dns, queries);
+                long[] after = SequentialQueries.drive(dns, "hot.test.", queries);
                 Thread.sleep(1500); // the per-second sampler
                 long counted = statsQueries(webPort) - countedBefore;
                 System.out.printf("stdout a pipe nobody reads (node JVM with src/main/jvm/jvm.options), %d UDP "
@@ -130,37 +123,6 @@ class BlockedStdoutEndToEndTest {
         throw new AssertionError("node not ready; alive " + node.isAlive());
     }
 
-    /** Sends {@code n} queries for a cached name one after another: answered, p50 and p99 nanos, queries/s. */
-    private static long[] drive(InetSocketAddress dns, int n) throws Exception {
-        long[] latencies = new long[n];
-        int answered = 0;
-        long start = System.nanoTime();
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.setSoTimeout(2000);
-            byte[] in = new byte[1232];
-            for (int i = 0; i < n; i++) {
-                Message q = Message.newQuery(Record.newRecord(Name.fromString("hot.test."), Type.A, DClass.IN));
-                q.getHeader().setID(i & 0xFFFF);
-                byte[] wire = q.toWire();
-                long t = System.nanoTime();
-                socket.send(new DatagramPacket(wire, wire.length, dns));
-                DatagramPacket p = new DatagramPacket(in, in.length);
-                try {
-                    do {
-                        socket.receive(p);
-                    } while (((in[0] & 0xFF) << 8 | (in[1] & 0xFF)) != (i & 0xFFFF));
-                    latencies[answered++] = System.nanoTime() - t;
-                } catch (SocketTimeoutException e) {
-                    // unanswered
-                }
-            }
-        }
-        long elapsed = System.nanoTime() - start;
-        long[] got = Arrays.copyOf(latencies, Math.max(answered, 1));
-        Arrays.sort(got, 0, answered);
-        return new long[] {answered, got[answered / 2], got[Math.min(answered - 1, (int) (answered * 0.99))],
-                n * 1_000_000_000L / elapsed};
-    }
 
     private long statsQueries(int webPort) throws Exception {
         return json.readTree(send("GET", webPort, "/api/v1/stats?window=1h", null).body()).get("figures")

@@ -4,33 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nodecache.dns.runtime.NodeRuntime;
+import io.nodecache.testing.SequentialQueries;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -60,7 +53,7 @@ class StuckStreamViewerTest {
         InetSocketAddress dns = runtime.addresses().get(0);
         int queries = 20_000;
         assertEquals(200, send("PUT", "/api/v1/logging", "{\"enabled\":true,\"duration\":\"0\"}").statusCode());
-        long[] before = drive(dns, queries);
+        long[] before = SequentialQueries.drive(dns, "www.example.", queries);
 
         // A viewer who reads, and one who sends its request and never reads a byte of the answer.
         AtomicLong readerRows = new AtomicLong();
@@ -91,7 +84,7 @@ class StuckStreamViewerTest {
 
         long heapBefore = heapAfterGc();
         long readerBefore = readerRows.get();
-        long[] during = drive(dns, queries);
+        long[] during = SequentialQueries.drive(dns, "www.example.", queries);
         long heapDuring = heapAfterGc();
         awaitTrue(() -> node().get("queryLog").get("streamRowsDropped").asLong() > 0, "rows dropped for the stuck");
         long readerGot = readerRows.get() - readerBefore;
@@ -133,7 +126,7 @@ class StuckStreamViewerTest {
             assertEquals("event:logging", in.readLine());
             // Nothing to send for longer than the 3 s connection timeout: only a blocked write is cut.
             Thread.sleep(5000);
-            drive(dns, 1);
+            SequentialQueries.drive(dns, "www.example.", 1);
             String line;
             while ((line = in.readLine()) != null && !line.equals("event:query")) {
                 // the logging event's data, blank lines
@@ -144,36 +137,6 @@ class StuckStreamViewerTest {
         }
     }
 
-    /** Sends {@code n} queries one after another over UDP: answered, p50 and p99 nanos, queries per second. */
-    private static long[] drive(InetSocketAddress dns, int n) throws Exception {
-        long[] latencies = new long[n];
-        int answered = 0;
-        long start = System.nanoTime();
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.setSoTimeout(2000);
-            byte[] in = new byte[1232];
-            for (int i = 0; i < n; i++) {
-                Message q = Message.newQuery(Record.newRecord(Name.fromString("www.example."), Type.A, DClass.IN));
-                q.getHeader().setID(i & 0xFFFF);
-                byte[] wire = q.toWire();
-                long t = System.nanoTime();
-                socket.send(new DatagramPacket(wire, wire.length, dns));
-                DatagramPacket p = new DatagramPacket(in, in.length);
-                try {
-                    do {
-                        socket.receive(p);
-                    } while (((in[0] & 0xFF) << 8 | (in[1] & 0xFF)) != (i & 0xFFFF));
-                    latencies[answered++] = System.nanoTime() - t;
-                } catch (SocketTimeoutException e) {
-                    // unanswered
-                }
-            }
-        }
-        long elapsed = System.nanoTime() - start;
-        long[] got = Arrays.copyOf(latencies, answered);
-        Arrays.sort(got);
-        return new long[] {answered, got[answered / 2], got[(int) (answered * 0.99)], n * 1_000_000_000L / elapsed};
-    }
 
     private JsonNode node() throws Exception {
         return json.readTree(send("GET", "/api/v1/node", null).body());
