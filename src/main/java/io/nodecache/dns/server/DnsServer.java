@@ -4,7 +4,6 @@ import io.nodecache.dns.event.QueryEventSink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class DnsServer implements AutoCloseable {
      */
     public synchronized Map<InetSocketAddress, InetSocketAddress> apply(Map<InetSocketAddress, QueryHandler> routes)
             throws IOException {
-        Map<InetSocketAddress, Endpoint> fresh = new HashMap<>();
+        Map<InetSocketAddress, Endpoint> fresh = new LinkedHashMap<>();
         try {
             for (Map.Entry<InetSocketAddress, QueryHandler> r : routes.entrySet()) {
                 if (!endpoints.containsKey(r.getKey())) {
