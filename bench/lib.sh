@@ -13,6 +13,7 @@ UPSTREAM_PORT=$((5301 + PORT_OFFSET))
 UNBOUND_PORT=$((5311 + PORT_OFFSET))
 DNSMASQ_PORT=$((5312 + PORT_OFFSET))
 NODECACHE_PORT=$((5313 + PORT_OFFSET))
+FLOOR_PORT=$((5314 + PORT_OFFSET))
 # nodecache-chart (flood.sh, soak.sh) also serves its console/API, metrics and health, on loopback only
 NODECACHE_WEB_PORT=$((5380 + PORT_OFFSET))
 NODECACHE_METRICS_PORT=$((5381 + PORT_OFFSET))
@@ -29,7 +30,7 @@ JVM_OPTS=${JVM_OPTS:-}
 JVM_FLAGS="@$JVM_ARGFILE${JVM_OPTS:+ $JVM_OPTS}"
 # glibc makes an arena per thread that mallocs; two are plenty for a JVM whose heap is its own
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-# receive threads; empty: 1 when the server is pinned to one CPU, 2 otherwise (set by the callers)
+# receive threads; empty: the node's default, the CPUs it may use (taskset -c 1: one)
 NODECACHE_UDP_THREADS=${NODECACHE_UDP_THREADS:-}
 START_TIMEOUT=${START_TIMEOUT:-30}             # seconds a peer gets to answer its first query
 # nodecache-chart only: extra node arguments, the chart values its Corefile takes, and every forward's max_concurrent
@@ -42,7 +43,7 @@ MAX_CONCURRENT=${MAX_CONCURRENT:-}
 ensure_packages() {
     local missing=() pair
     for pair in dnsperf:dnsperf unbound:unbound dnsmasq:dnsmasq nsd:nsd dig:bind9-dnsutils \
-                taskset:util-linux python3:python3; do
+                taskset:util-linux python3:python3 gcc:gcc; do
         command -v "${pair%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "${pair%%:*}" >/dev/null 2>&1 \
             || missing+=("${pair#*:}")
     done
@@ -84,6 +85,7 @@ peer_port() {
         unbound-t1|unbound-t2) echo "$UNBOUND_PORT" ;;
         dnsmasq) echo "$DNSMASQ_PORT" ;;
         nodecache|nodecache-log|nodecache-chart) echo "$NODECACHE_PORT" ;;
+        floor) echo "$FLOOR_PORT" ;;
         *) echo "unknown peer: $1" >&2; return 1 ;;
     esac
 }
@@ -94,23 +96,25 @@ peer_bin() {  # what /proc/PID/comm says for the peer's process
         unbound-*) echo unbound ;;
         dnsmasq) echo dnsmasq ;;
         nodecache*) echo java ;;
+        floor) echo floor-responder ;;
     esac
 }
 
 is_jvm() { case "$1" in nodecache*) return 0 ;; *) return 1 ;; esac; }
 
 peer_cmd() {  # peer_cmd NAME [CPU]
-    local threads=${NODECACHE_UDP_THREADS:-}
-    if [ -z "$threads" ]; then if [ -n "${2:-}" ]; then threads=1; else threads=2; fi; fi
     case "$1" in
         upstream)   echo "nsd -d -c $RUN/nsd.conf" ;;
         unbound-t1) echo "unbound -d -c $RUN/unbound-t1.conf" ;;
         unbound-t2) echo "unbound -d -c $RUN/unbound-t2.conf" ;;
         dnsmasq)    echo "dnsmasq -k -C $RUN/dnsmasq.conf" ;;
-        nodecache|nodecache-log)
+        nodecache|nodecache-log)  # the node's own defaults: udp-threads follows the CPUs taskset gives it
             echo "$JAVA $JVM_FLAGS -Dspring.main.banner-mode=off -jar $JAR" \
                  "--nodecache.conf=$RUN/$1.Corefile --nodecache.embedded-upstream=false" \
-                 "--server.port=0 --nodecache.udp-threads=$threads" ;;
+                 "--server.port=0${NODECACHE_UDP_THREADS:+ --nodecache.udp-threads=$NODECACHE_UDP_THREADS}" ;;
+        floor)  # the floor (floor/responder.c): precomputed answers for every query file, nothing else
+            echo "$RUN/floor-responder $FLOOR_PORT $UPSTREAM_PORT $BENCH/queries/hot.txt $BENCH/queries/ndots.txt" \
+                 "$BENCH/queries/mix.txt $BENCH/queries/fill.txt" ;;
         nodecache-chart)  # the chart's Corefile and the node's own defaults (no --nodecache.udp-threads)
             echo "$JAVA $JVM_FLAGS -Dspring.main.banner-mode=off -jar $JAR" \
                  "--nodecache.conf=$RUN/$1.Corefile --nodecache.embedded-upstream=false" \
@@ -211,7 +215,16 @@ pid_of() {  # prints the recorded PID if that process is alive and is the expect
 }
 
 probe_name() {
-    if [ "$1" = upstream ]; then echo "cluster.local SOA"; else echo "kubernetes.default.svc.cluster.local A"; fi
+    case "$1" in
+        upstream) echo "cluster.local SOA" ;;
+        floor) head -n 1 "$BENCH/queries/hot.txt" ;;   # it knows only the query files' questions
+        *) echo "kubernetes.default.svc.cluster.local A" ;;
+    esac
+}
+
+build_floor() {  # the floor responder, compiled into $RUN (gcc -O2)
+    [ "$RUN/floor-responder" -nt "$BENCH/floor/responder.c" ] && return 0
+    gcc -O2 -Wall -o "$RUN/floor-responder" "$BENCH/floor/responder.c"
 }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

@@ -6,11 +6,16 @@
 # bounded (-l <= 15 s). Adapted from the workplace kit (../shared/bench/run-peers.sh).
 #
 # Knobs (environment):
-#   PEERS="unbound-t1 unbound-t2 dnsmasq nodecache nodecache-log"
+#   PEERS="unbound-t1 unbound-t2 dnsmasq nodecache nodecache-log floor"   (floor: floor/responder.c)
 #   WORKLOADS="hot ndots mix fill"          query files queries/<name>.txt (fill: 12 000 distinct names)
 #   LOG_WORKLOADS="hot ndots"               what nodecache-log runs (those also in WORKLOADS)
-#   MODES=pinned                            pinned: peer on SERVER_CPU, dnsperf + upstream on
-#                                           LOADGEN_CPU (taskset); shared: nothing pinned
+#   FLOOR_WORKLOADS="hot ndots"             what the floor runs
+#   MODES="pinned shared"                   pinned: peer on SERVER_CPU, dnsperf + upstream on
+#                                           LOADGEN_CPU (taskset); shared: nothing pinned, both CPUs
+#   SHARED_PEERS="unbound-t2 nodecache" SHARED_WORKLOADS="hot ndots"   what shared mode runs
+#   RATES="1000 10000" SHARED_RATES=10000   fixed-rate runs (dnsperf -Q) after the throughput run, for
+#   RATE_WORKLOADS="hot ndots" RATE_DURATION=10   CPU per answered query at a node's real load
+#                                           (rows "hot@1000"; nodecache-log runs none)
 #   ROUNDS=3      every peer is run this many times, peers alternating within a round (unbound-t1,
 #                 nodecache, ..., then again); the table shows medians, ratios are medians of the
 #                 per-round ratios (each against unbound-t1 of the same round): single runs here
@@ -27,7 +32,7 @@
 #   SKIP_BUILD=1                    use the existing jar (JAR=path to use another one)
 #   JAVA=/usr/bin/java              a java binary or a JDK home (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)
 #   JVM_OPTS="..."                  extra flags after @src/main/jvm/jvm.options (lib.sh); default none
-#   NODECACHE_UDP_THREADS=          default 1 when pinned, 2 in shared mode
+#   NODECACHE_UDP_THREADS=          default: none given, the node's own (the CPUs it may use)
 #   PORT_OFFSET=0                   move every port (5301/5311/5312/5313) by this much
 #   RUN=/tmp/nodecache-bench-run    pid files, rendered configs, logs, results
 # Output: table on stdout; TSV in $RUN/results-<stamp>.tsv; raw dnsperf output and the peers'
@@ -35,10 +40,18 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PEERS=${PEERS:-"unbound-t1 unbound-t2 dnsmasq nodecache nodecache-log"}
+PEERS=${PEERS:-"unbound-t1 unbound-t2 dnsmasq nodecache nodecache-log floor"}
 WORKLOADS=${WORKLOADS:-"hot ndots mix fill"}
 LOG_WORKLOADS=${LOG_WORKLOADS:-"hot ndots"}
-MODES=${MODES:-pinned}
+FLOOR_WORKLOADS=${FLOOR_WORKLOADS:-"hot ndots"}
+MODES=${MODES:-"pinned shared"}
+SHARED_PEERS=${SHARED_PEERS:-"unbound-t2 nodecache"}
+SHARED_WORKLOADS=${SHARED_WORKLOADS:-"hot ndots"}
+RATES=${RATES:-"1000 10000"}
+SHARED_RATES=${SHARED_RATES:-10000}
+RATE_WORKLOADS=${RATE_WORKLOADS:-"hot ndots"}
+RATE_DURATION=${RATE_DURATION:-10}
+[ "$RATE_DURATION" -le 15 ] || RATE_DURATION=15
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 [ "$DURATION" -le 15 ] || DURATION=15
@@ -64,6 +77,7 @@ mkdir -p "$RUN/logs"
 if [[ " $PEERS " == *" nodecache"* ]]; then need_jar=1; else need_jar=0; fi
 ensure_packages
 [ "$need_jar" = 0 ] || build_jar
+[[ " $PEERS " != *" floor "* ]] || build_floor
 render_configs
 
 busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
@@ -182,12 +196,30 @@ keep_jvm_lines_and_truncate() {
     : > "$1"
 }
 
-# workloads_for PEER: nodecache-log runs LOG_WORKLOADS (only those also in WORKLOADS)
+# in_list WORD "LIST"
+in_list() { [[ " $2 " == *" $1 "* ]]; }
+
+# workloads_for MODE PEER: WORKLOADS, narrowed for nodecache-log, the floor and shared mode
 workloads_for() {
-    local w out=
-    if [ "$1" != nodecache-log ]; then echo "$WORKLOADS"; return; fi
-    for w in $WORKLOADS; do [[ " $LOG_WORKLOADS " == *" $w "* ]] && out="$out $w"; done
+    local w out= only=
+    [ "$2" = nodecache-log ] && only=$LOG_WORKLOADS
+    [ "$2" = floor ] && only=$FLOOR_WORKLOADS
+    [ "$1" = shared ] && only="${only:-$SHARED_WORKLOADS}"
+    if [ -z "$only" ]; then echo "$WORKLOADS"; return; fi
+    for w in $WORKLOADS; do in_list "$w" "$only" && out="$out $w"; done
     echo $out
+}
+
+peers_for() {  # peers_for MODE: shared mode runs SHARED_PEERS (those also in PEERS)
+    local p out=
+    if [ "$1" != shared ]; then echo "$PEERS"; return; fi
+    for p in $PEERS; do in_list "$p" "$SHARED_PEERS" && out="$out $p"; done
+    echo $out
+}
+
+rates_for() {  # rates_for MODE PEER WORKLOAD: the fixed rates to run after the throughput run
+    [ "$2" != nodecache-log ] && in_list "$3" "$RATE_WORKLOADS" || return 0
+    if [ "$1" = shared ]; then echo "$SHARED_RATES"; else echo "$RATES"; fi
 }
 
 printf 'mode\tpeer\tworkload\tattempts\tqps\tavg_ms\tmin_ms\tmax_ms\tsd_ms\tsent\tlost\tsrv_cpu_pct\tperf_cpu_pct\tupstream_cpu_pct\tother_cpu_pct\trss_kb\tlat_qps\tp50_ms\tp99_ms\tp999_ms\tlat_max_ms\tlat_lost\tlat_other_cpu_pct\tsrv_cpu_ticks\tsrv_cpu_us_per_answer\trcodes\tall_attempts_qps@other_pct\tquery_log_lines\tanswered_incl_warm\tlat_srv_cpu_us_per_answer\tround\n' > "$TSV"
@@ -198,7 +230,7 @@ for mode in $MODES; do
     if [ "$mode" = pinned ]; then scpu=$SERVER_CPU; lcpu=$LOADGEN_CPU; fi
     start_daemon upstream "$lcpu"
     for round in $(seq 1 "$ROUNDS"); do
-    for peer in $PEERS; do
+    for peer in $(peers_for "$mode"); do
         if is_jvm "$peer"; then
             # a JVM start is CPU-bound: time it on a quiet machine
             qw=$(wait_quiet); [ "$qw" = 0 ] || echo "waited ${qw}s for other CPU load to settle" >&2
@@ -207,11 +239,11 @@ for mode in $MODES; do
         start_daemon "$peer" "$scpu"
         pid=$(pid_of "$peer"); port=$(peer_port "$peer")
         if is_jvm "$peer"; then
-            threads=${NODECACHE_UDP_THREADS:-$([ -n "$scpu" ] && echo 1 || echo 2)}
+            threads=${NODECACHE_UDP_THREADS:-default}
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$peer" "$JAVA" "$JVM_FLAGS" "$threads" \
                 "$(cat "$RUN/$peer.start_ms")" "$round" >> "$STARTS"
         fi
-        for wl in $(workloads_for "$peer"); do
+        for wl in $(workloads_for "$mode" "$peer"); do
             qf="$BENCH/queries/$wl.txt"
             best_row=; best_other=999999; n=0; all=
             while :; do
@@ -242,6 +274,14 @@ for mode in $MODES; do
             # the all-attempts column is filled in after the loop
             printf '%s\t%s\t%s\t%s\t%s\n' "$mode" "$peer" "$wl" "$n" "$best_row" |
                 awk -F'\t' -v OFS='\t' -v all="$all" '{$27=all; print}' >> "$TSV"
+            # the same cache, at the fixed rates a node really sees: CPU per answered query, idle time included
+            for rate in $(rates_for "$mode" "$peer" "$wl"); do
+                tag="$mode-r$round-$peer-$wl-at$rate"
+                QPS=$rate LAT_QPS=0 DURATION=$RATE_DURATION measure_once "$tag" "$pid" "$port" "$qf" "$lcpu"
+                echo "round $round: $mode $peer $wl at $rate QPS other%=$OTHER cpu/q=$(echo "$ROW" | cut -f21)" >&2
+                printf '%s\t%s\t%s\t1\t%s\t%s\tNA\t%s\tNA\t%s\n' "$mode" "$peer" "$wl@$rate" "$ROW" \
+                    "$(echo "$ROW" | cut -f1)@$OTHER" "$ANSWERED" "$round" >> "$TSV"
+            done
         done
         stop_daemon "$peer"
     done
