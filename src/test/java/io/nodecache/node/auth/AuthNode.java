@@ -4,6 +4,7 @@ import io.nodecache.NodecacheApplication;
 import io.nodecache.testing.TestUpstream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +71,11 @@ public final class AuthNode implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The node's DNS address (the Corefile asks for port 0). */
+    public InetSocketAddress dns() {
+        return context.getBean(io.nodecache.dns.runtime.NodeRuntime.class).addresses().get(0);
     }
 
     /** One request; for the event stream only the status and the first bytes are read, then it is closed. */
