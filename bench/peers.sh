@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start/stop the upstream and the peers one by one.
-#   bench/peers.sh start NAME [CPU]    NAME: upstream | unbound-t1 | unbound-t2 | dnsmasq | nodecache | nodecache-log | nodecache-chart
+#   bench/peers.sh start NAME [CPU]    NAME: upstream | unbound-t1 | unbound-t2 | dnsmasq | nodecache | nodecache-log | nodecache-chart | floor
 #   bench/peers.sh stop NAME|all
 #   bench/peers.sh status
 # upstream = nsd on 127.0.0.1:5301; unbound-t1/-t2 on 127.0.0.1:5311 (one at a time);
@@ -9,7 +9,7 @@
 # CPU (optional) pins the daemon with taskset -c CPU.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-ALL="nodecache-chart nodecache-log nodecache dnsmasq unbound-t2 unbound-t1 upstream"
+ALL="floor nodecache-chart nodecache-log nodecache dnsmasq unbound-t2 unbound-t1 upstream"
 case "${1:-}" in
     start) start_daemon "$2" "${3:-}" ;;
     stop)

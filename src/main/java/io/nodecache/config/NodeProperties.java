@@ -37,7 +37,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                         {@code upstreamNameservers}); an absent directory means none
  * @param kubednscmInterval how often {@code kubednscm} and {@code basecorefile} are re-read (node-cache: 10s)
  * @param udpThreads       receive threads per UDP address; 0 means one per CPU the process may use
- * @param udpTransport     {@code epoll} (Netty native, batched syscalls; the default where available) or {@code nio}
+ * @param udpTransport     {@code nio} (the default: a blocking receive per thread, two syscalls a query) or
+ *                         {@code epoll} (Netty native, recvmmsg/sendmmsg batches: a little less CPU per query when
+ *                         saturated, about twice as much at 1 000-10 000 queries a second; bench/README.md)
  * @param queryLogSize     recent logged queries kept for the console and the API
  * @param readTimeout      per-attempt upstream timeout
  * @param deadline         overall time to find an answering upstream
@@ -104,7 +106,10 @@ public record NodeProperties(
         kubednscm = kubednscm == null || kubednscm.isBlank() ? DEFAULT_KUBEDNSCM : kubednscm;
         kubednscmInterval = kubednscmInterval == null ? Duration.ofSeconds(10) : kubednscmInterval;
         udpThreads = udpThreads == null ? 0 : udpThreads;
-        udpTransport = udpTransport == null ? "epoll" : udpTransport;
+        udpTransport = udpTransport == null ? "nio" : udpTransport.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!udpTransport.equals("nio") && !udpTransport.equals("epoll")) {
+            throw new IllegalArgumentException("nodecache.udp-transport must be nio or epoll, not " + udpTransport);
+        }
         queryLogSize = queryLogSize == null ? 10_000 : queryLogSize;
         readTimeout = readTimeout == null ? Duration.ofSeconds(2) : readTimeout;
         deadline = deadline == null ? Duration.ofSeconds(5) : deadline;

@@ -47,6 +47,8 @@ class BadPropertiesNameTheirKeyTest {
             --nodecache.read-timeout=soon          | nodecache.read-timeout       | main
             --nodecache.udp-threads=many           | nodecache.udp-threads        | spring
             --nodecache.udp-threads=many           | nodecache.udp-threads        | main
+            --nodecache.udp-transport=epol         | nodecache.udp-transport      | spring
+            --nodecache.udp-transport=epol         | nodecache.udp-transport      | main
             --nodecache.kubednscm-interval=weekly  | nodecache.kubednscm-interval | spring
             --health-port=http                     | health-port                  | spring
             --health-port=http                     | health-port                  | main

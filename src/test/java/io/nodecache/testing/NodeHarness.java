@@ -67,7 +67,7 @@ public final class NodeHarness implements AutoCloseable {
 
     /** Short upstream timeouts so failure tests stay quick. */
     public static RuntimeOptions testOptions() {
-        return new RuntimeOptions(2, true, Duration.ofSeconds(2), 64, Duration.ofMillis(300), Duration.ofMillis(1500),
+        return new RuntimeOptions(2, false, Duration.ofSeconds(2), 64, Duration.ofMillis(300), Duration.ofMillis(1500),
                 Duration.ofSeconds(5));
     }
 

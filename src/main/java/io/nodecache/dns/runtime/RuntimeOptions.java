@@ -7,7 +7,8 @@ import java.time.Duration;
  * Knobs of the running node that the Corefile does not carry.
  *
  * @param udpThreads        receive threads (sockets) per UDP address
- * @param epoll             UDP through Netty's native epoll (batched syscalls) where the platform has it; else NIO
+ * @param epoll             UDP through Netty's native epoll (batched syscalls) where the platform has it; else a
+ *                          blocking NIO receive per thread (the default: {@code nodecache.udp-transport})
  * @param tcp               what one client may hold on a TCP listener: connections, queries, timeouts
  * @param readTimeout       per-attempt upstream read timeout (CoreDNS forward: 2 s)
  * @param deadline          overall time to find an answering upstream (CoreDNS forward: 5 s)
@@ -39,7 +40,7 @@ public record RuntimeOptions(
     }
 
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(usableCpus(), true, TcpLimits.defaults(), Duration.ofSeconds(2),
+        return new RuntimeOptions(usableCpus(), false, TcpLimits.defaults(), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 

@@ -25,7 +25,10 @@ public final class DnsServer implements AutoCloseable {
     private final Map<InetSocketAddress, Endpoint> endpoints = new LinkedHashMap<>();
     private final boolean epoll;
 
-    /** @param epoll use Netty's native epoll for UDP and TCP when the platform has it, else plain NIO */
+    /**
+     * @param epoll UDP through Netty's native epoll (recvmmsg batches) when the platform has it, else a blocking NIO
+     *              receive per thread; TCP uses epoll wherever the platform has it either way
+     */
     public DnsServer(QueryEventSink events, int udpThreads, TcpLimits tcpLimits, boolean epoll) {
         this.epoll = epoll && EpollUdpListener.available();
         this.events = events;
@@ -109,7 +112,7 @@ public final class DnsServer implements AutoCloseable {
                 UdpTransport udp = s.epoll ? new EpollUdpListener(router, s.events, s.counters)
                         : new UdpListener(router, s.events, s.counters);
                 InetSocketAddress bound = udp.bind(address, s.udpThreads);
-                TcpListener tcp = new TcpListener(router, s.events, s.counters, s.tcpLimits, s.epoll);
+                TcpListener tcp = new TcpListener(router, s.events, s.counters, s.tcpLimits, EpollUdpListener.available());
                 try {
                     tcp.bind(bound);
                     return new Endpoint(router, udp, tcp);

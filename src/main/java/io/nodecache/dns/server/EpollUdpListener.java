@@ -8,7 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -88,7 +88,12 @@ final class EpollUdpListener implements UdpTransport {
                         // garbage per query. The pooled one reuses arena memory and recycles its buffer objects.
                         .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH))
+                        // The batch follows the load: a read that fills its slots doubles them (up to BATCH), two
+                        // that leave most empty halve them (down to 2, so it stays recvmmsg). At a few thousand
+                        // queries a second each wake-up reads one datagram, and setting up 32 slots (and a 128 KiB
+                        // buffer that is too big for the allocator's thread cache) for it cost more than the query.
+                        .option(ChannelOption.RCVBUF_ALLOCATOR,
+                                new AdaptiveRecvByteBufAllocator(2 * MAX_QUERY, 2 * MAX_QUERY, MAX_QUERY * BATCH))
                         .handler(new Handler());
                 Channel ch = b.bind(target).sync().channel();
                 channels.add(ch);
