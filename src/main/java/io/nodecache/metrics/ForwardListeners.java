@@ -33,6 +33,13 @@ public final class ForwardListeners implements ForwardListener {
     }
 
     @Override
+    public void onUdpStages(long handoffNanos, long socketNanos, long upstreamNanos) {
+        for (ForwardListener l : listeners) {
+            l.onUdpStages(handoffNanos, socketNanos, upstreamNanos);
+        }
+    }
+
+    @Override
     public void onMismatch(InetSocketAddress upstream) {
         for (ForwardListener l : listeners) {
             l.onMismatch(upstream);

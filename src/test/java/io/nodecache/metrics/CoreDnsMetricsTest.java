@@ -130,6 +130,22 @@ class CoreDnsMetricsTest {
     }
 
     @Test
+    void everyAnsweredUdpAttemptIsTimedStageByStage() throws Exception {
+        node.query(SERVICE, Type.A, false);
+        node.query(MISSING, Type.A, false);
+        node.query(SERVICE, Type.A, false); // a hit: no attempt
+
+        Exposition m = Exposition.scrape(node.metricsUrl());
+
+        for (String stage : new String[] {"handoff", "socket", "upstream"}) {
+            assertEquals(2, m.value("nodecache_forward_udp_stage_seconds_count", "stage", stage), m.text());
+            assertEquals(2, m.value("nodecache_forward_udp_stage_seconds_bucket", "stage", stage, "le", "+Inf"));
+            double sum = m.value("nodecache_forward_udp_stage_seconds_sum", "stage", stage);
+            assertTrue(sum > 0 && sum < 1, stage + " took " + sum + " s");
+        }
+    }
+
+    @Test
     void inFlightGaugesFollowTheForwardsThatSetMaxConcurrent() throws Exception {
         node.close();
         node = new MetricsNode("""

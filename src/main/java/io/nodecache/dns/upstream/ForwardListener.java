@@ -21,6 +21,14 @@ public interface ForwardListener {
     /** An attempt failed: timeout, I/O error or connection refused. */
     default void onFailure(InetSocketAddress upstream, Throwable cause) { }
 
+    /**
+     * Where the time of one answered UDP attempt went: {@code handoffNanos} from the forwarder's call (on the thread
+     * that took the client's query) until the upstream loop ran it, {@code socketNanos} to open, connect, register and
+     * send from the attempt's own socket, {@code upstreamNanos} from the send until the reply was read. Called on the
+     * loop thread.
+     */
+    default void onUdpStages(long handoffNanos, long socketNanos, long upstreamNanos) { }
+
     /** A packet that did not match an outstanding query (wrong ID or question) was dropped. */
     default void onMismatch(InetSocketAddress upstream) { }
 

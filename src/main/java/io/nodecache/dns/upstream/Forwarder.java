@@ -161,7 +161,7 @@ public final class Forwarder implements AutoCloseable {
         byte[] check = Wire.healthCheckQuery(QueryIds.next());
         CompletableFuture<byte[]> reply = config.forceTcp()
                 ? tcp.exchange(upstream, check, check.length, healthCheckTimeoutNanos, false)
-                : udp.exchange(upstream, check, check.length, healthCheckTimeoutNanos);
+                : udp.exchange(upstream, check, check.length, healthCheckTimeoutNanos, false);
         return reply.handle((wire, error) -> error == null);
     }
 
@@ -299,7 +299,7 @@ public final class Forwarder implements AutoCloseable {
             long start = System.nanoTime();
             CompletableFuture<byte[]> reply = tcpAttempt
                     ? tcp.exchange(upstream.address, wire, wire.length, timeout, true)
-                    : udp.exchange(upstream.address, wire, wire.length, timeout);
+                    : udp.exchange(upstream.address, wire, wire.length, timeout, true);
             reply.whenComplete((answer, error) -> {
                 long rtt = System.nanoTime() - start;
                 if (error == null) {

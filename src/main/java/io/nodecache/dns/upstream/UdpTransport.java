@@ -37,17 +37,23 @@ final class UdpTransport {
     /**
      * Sends {@code query} (its ID already set) to {@code upstream} and completes with the first reply that answers it,
      * or exceptionally after {@code timeoutNanos}. Completes on the loop thread.
+     *
+     * @param timed whether an answer reports its stages ({@link ForwardListener#onUdpStages}): clients' queries yes,
+     *              health checks no
      */
-    CompletableFuture<byte[]> exchange(InetSocketAddress upstream, byte[] query, int length, long timeoutNanos) {
+    CompletableFuture<byte[]> exchange(InetSocketAddress upstream, byte[] query, int length, long timeoutNanos,
+            boolean timed) {
         if (loop.isClosed()) { // its thread may be gone: nothing would ever complete the future
             return CompletableFuture.failedFuture(new IOException("forwarder closed"));
         }
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        loop.execute(() -> start(new Exchange(upstream, query, length, result), timeoutNanos));
+        Exchange exchange = new Exchange(upstream, query, length, result, timed, System.nanoTime());
+        loop.execute(() -> start(exchange, timeoutNanos));
         return result;
     }
 
     private void start(Exchange exchange, long timeoutNanos) {
+        exchange.startedAt = System.nanoTime();
         try {
             DatagramChannel channel = DatagramChannel.open();
             exchange.channel = channel;
@@ -58,6 +64,7 @@ final class UdpTransport {
                     "no answer from " + exchange.upstream + " over UDP in "
                             + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")));
             int sent = channel.write(ByteBuffer.wrap(exchange.query, 0, exchange.length));
+            exchange.sentAt = System.nanoTime();
             if (sent == 0) { // send buffer full: a fresh socket cannot be, but do not wait on it either
                 exchange.fail(new IOException("UDP send buffer full for " + exchange.upstream));
             }
@@ -79,14 +86,22 @@ final class UdpTransport {
         final byte[] query;
         final int length;
         final CompletableFuture<byte[]> result;
+        final boolean timed;
+        /** System.nanoTime() when the forwarder asked, when the loop began the attempt, when the query left. */
+        final long askedAt;
+        long startedAt;
+        long sentAt;
         DatagramChannel channel;
         EventLoop.Timer timer;
 
-        Exchange(InetSocketAddress upstream, byte[] query, int length, CompletableFuture<byte[]> result) {
+        Exchange(InetSocketAddress upstream, byte[] query, int length, CompletableFuture<byte[]> result, boolean timed,
+                long askedAt) {
             this.upstream = upstream;
             this.query = query;
             this.length = length;
             this.result = result;
+            this.timed = timed;
+            this.askedAt = askedAt;
         }
 
         @Override
@@ -105,6 +120,9 @@ final class UdpTransport {
                 }
                 byte[] buffer = receive.array();
                 if (Wire.answers(query, length, buffer, n) && Wire.wellFormed(walker, buffer, n)) {
+                    if (timed) {
+                        listener.onUdpStages(startedAt - askedAt, sentAt - startedAt, System.nanoTime() - sentAt);
+                    }
                     finish();
                     result.complete(Arrays.copyOf(buffer, n));
                     return;
