@@ -127,7 +127,7 @@ peer_cmd() {  # peer_cmd NAME [CPU]
 render() {  # render TEMPLATE: the placeholders of conf/*.in on stdout
     sed -e "s|@RUN@|$RUN|g" -e "s|@ZONES@|$BENCH/zones|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" \
         -e "s|@UNBOUND_PORT@|$UNBOUND_PORT|g" -e "s|@DNSMASQ_PORT@|$DNSMASQ_PORT|g" \
-        -e "s|@NODECACHE_PORT@|$NODECACHE_PORT|g" "$1"
+        -e "s|@NODECACHE_PORT@|$NODECACHE_PORT|g" -e "s|@METRICS_PORT@|$NODECACHE_METRICS_PORT|g" "$1"
 }
 
 render_configs() {
