@@ -12,10 +12,11 @@
 #   FLOOR_WORKLOADS="hot ndots"             what the floor runs
 #   MODES="pinned shared"                   pinned: peer on SERVER_CPU, dnsperf + upstream on
 #                                           LOADGEN_CPU (taskset); shared: nothing pinned, both CPUs
-#   SHARED_PEERS="unbound-t2 nodecache" SHARED_WORKLOADS="hot ndots"   what shared mode runs
+#   PINNED_PEERS="unbound-t1 dnsmasq nodecache nodecache-log floor"   what pinned mode runs (of PEERS)
+#   SHARED_PEERS="unbound-t2 nodecache" SHARED_WORKLOADS="hot ndots"   what shared mode runs (of PEERS)
 #   RATES="1000 10000" SHARED_RATES=10000   fixed-rate runs (dnsperf -Q) after the throughput run, for
 #   RATE_WORKLOADS="hot ndots" RATE_DURATION=10   CPU per answered query at a node's real load
-#                                           (rows "hot@1000"; nodecache-log runs none)
+#   RATE_PEERS="unbound-t1 unbound-t2 nodecache floor"   (rows "hot@1000")
 #   ROUNDS=3      every peer is run this many times, peers alternating within a round (unbound-t1,
 #                 nodecache, ..., then again); the table shows medians, ratios are medians of the
 #                 per-round ratios (each against unbound-t1 of the same round): single runs here
@@ -45,7 +46,9 @@ WORKLOADS=${WORKLOADS:-"hot ndots mix fill"}
 LOG_WORKLOADS=${LOG_WORKLOADS:-"hot ndots"}
 FLOOR_WORKLOADS=${FLOOR_WORKLOADS:-"hot ndots"}
 MODES=${MODES:-"pinned shared"}
+PINNED_PEERS=${PINNED_PEERS:-"unbound-t1 dnsmasq nodecache nodecache-log floor"}
 SHARED_PEERS=${SHARED_PEERS:-"unbound-t2 nodecache"}
+RATE_PEERS=${RATE_PEERS:-"unbound-t1 unbound-t2 nodecache floor"}
 SHARED_WORKLOADS=${SHARED_WORKLOADS:-"hot ndots"}
 RATES=${RATES:-"1000 10000"}
 SHARED_RATES=${SHARED_RATES:-10000}
@@ -210,15 +213,15 @@ workloads_for() {
     echo $out
 }
 
-peers_for() {  # peers_for MODE: shared mode runs SHARED_PEERS (those also in PEERS)
-    local p out=
-    if [ "$1" != shared ]; then echo "$PEERS"; return; fi
-    for p in $PEERS; do in_list "$p" "$SHARED_PEERS" && out="$out $p"; done
+peers_for() {  # peers_for MODE: PINNED_PEERS or SHARED_PEERS, those also in PEERS, in PEERS' order
+    local p out= want=$PINNED_PEERS
+    [ "$1" = shared ] && want=$SHARED_PEERS
+    for p in $PEERS; do in_list "$p" "$want" && out="$out $p"; done
     echo $out
 }
 
 rates_for() {  # rates_for MODE PEER WORKLOAD: the fixed rates to run after the throughput run
-    [ "$2" != nodecache-log ] && in_list "$3" "$RATE_WORKLOADS" || return 0
+    in_list "$2" "$RATE_PEERS" && in_list "$3" "$RATE_WORKLOADS" || return 0
     if [ "$1" = shared ]; then echo "$SHARED_RATES"; else echo "$RATES"; fi
 }
 
