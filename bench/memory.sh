@@ -61,7 +61,8 @@ fill() {  # fill PORT: the three query files once each, at a rate nsd keeps up w
 # the image's layout for one JDK: the extracted jar, and a training run writing the archive the config uses
 layout() {  # layout JDK KIND(cds|aot) OPTS: prints the jar path and the flag that loads the archive
     local jdk=$1 kind=$2 opts=$3 dir tag
-    tag=$(basename "$jdk")-$kind$(echo "$opts" | tr -dc 'A-Za-z')
+    # one archive per JDK, kind, extra flags and argfile: an archive belongs to the JVM and the flags that wrote it
+    tag=$(basename "$jdk")-$kind$(echo "$opts" | tr -dc 'A-Za-z')-$(cksum < "$JVM_ARGFILE" | cut -d' ' -f1)
     dir=$RUN/memory-layout/$tag
     if [ ! -s "$dir/archive" ]; then
         rm -rf "$dir" && mkdir -p "$dir"
@@ -186,7 +187,7 @@ for path in sys.argv[1:]:
     m = re.search(r"Total: reserved=(\d+)KB, committed=(\d+)KB", text)
     if m:
         data[(name, "Total")] = int(m.group(2)) / 1024
-    for m in re.finditer(r"^-\s+(.+?) \(reserved=(\d+)KB, committed=(\d+)KB\)", text, re.M):
+    for m in re.finditer(r"^-\s+(.+?) \(reserved=(\d+)KB, committed=(\d+)KB", text, re.M):
         cat = m.group(1).strip()
         if cat not in cats:
             cats.append(cat)
