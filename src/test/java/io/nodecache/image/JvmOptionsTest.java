@@ -62,6 +62,20 @@ class JvmOptionsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         List<String> printed = Arrays.asList(out.lines().findFirst().orElseThrow().split("\\s+"));
         assertThat(printed).contains("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=33554432", "-XX:MaxMetaspaceSize=83886080", "-XX:MaxHeapSize=67108864");
+                "-XX:ReservedCodeCacheSize=33554432", "-XX:MaxMetaspaceSize=83886080", "-XX:MaxHeapSize=67108864",
+                "-XX:NewRatio=4");
+    }
+
+    @Test
+    void nettysPooledAllocatorTakesItsSizesFromIt() throws Exception {
+        // system properties in an argfile reach Netty only if Netty reads those names: a misspelt one is silently
+        // ignored, and the 4 MiB chunks and the arena per core (bench/memory.sh: -7 MiB RSS) come back
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "@" + ARGFILE, "-cp", System.getProperty("java.class.path"),
+                NettyAllocatorProbe.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out.lines().reduce((a, b) -> b).orElse("")).isEqualTo("chunk=1048576 directArenas=2");
     }
 }
