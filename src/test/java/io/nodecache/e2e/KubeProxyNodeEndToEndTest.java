@@ -169,6 +169,8 @@ class KubeProxyNodeEndToEndTest {
     void aStartAfterBothWereKilledRemovesWhatTheyLeftFirst() throws Exception {
         nodecache = startNodecache(true);
         awaitAnswer(pods.get(0), FROM_NODECACHE);
+        // DNS answers before Spring has started; the web port's rules come when its server does
+        awaitLog("Started NodecacheApplication");
         int rules = nodeCacheRules().size();
         ProcessHandle jvm = KubeProxyNode.jvmUnder(nodecache);
         nodecache.toHandle().destroyForcibly(); // the supervisor first, so nobody tears down
@@ -179,6 +181,7 @@ class KubeProxyNodeEndToEndTest {
 
         nodecache = startNodecache(true);
         awaitAnswer(pods.get(0), FROM_NODECACHE);
+        awaitLog("Started NodecacheApplication");
         List<String> now = nodeCacheRules();
         assertEquals(rules, now.size(), "one copy of each rule, not two: " + now);
         nodecache.destroy();
