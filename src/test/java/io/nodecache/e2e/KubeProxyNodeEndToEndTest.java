@@ -169,8 +169,9 @@ class KubeProxyNodeEndToEndTest {
     void aStartAfterBothWereKilledRemovesWhatTheyLeftFirst() throws Exception {
         nodecache = startNodecache(true);
         awaitAnswer(pods.get(0), FROM_NODECACHE);
-        // DNS answers before Spring has started; the web port's rules come when its server does
-        awaitLog("Started NodecacheApplication");
+        // the rules go in one by one once the listeners are bound, so a pod can be answered before the last is in;
+        // the node logs that it serves once they all are
+        awaitLog("nodecache serving DNS on");
         int rules = nodeCacheRules().size();
         ProcessHandle jvm = KubeProxyNode.jvmUnder(nodecache);
         nodecache.toHandle().destroyForcibly(); // the supervisor first, so nobody tears down
@@ -181,7 +182,7 @@ class KubeProxyNodeEndToEndTest {
 
         nodecache = startNodecache(true);
         awaitAnswer(pods.get(0), FROM_NODECACHE);
-        awaitLog("Started NodecacheApplication");
+        awaitLog("nodecache serving DNS on");
         List<String> now = nodeCacheRules();
         assertEquals(rules, now.size(), "one copy of each rule, not two: " + now);
         nodecache.destroy();

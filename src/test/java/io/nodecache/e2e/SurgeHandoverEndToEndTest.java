@@ -84,8 +84,9 @@ class SurgeHandoverEndToEndTest {
         Process a = node.startNodecache("a", true, COREFILE);
         node.awaitAnswer(node.pods.get(0), FROM_NODECACHE, a, "a");
         node.awaitAnswer(node.pods.get(1), FROM_NODECACHE, a, "a");
-        // DNS answers before Spring has started; the web port's rules come when its server does
-        node.awaitLog("a", "Started NodecacheApplication", a);
+        // the rules go in one by one once the listeners are bound, so a pod can be answered before the last is in;
+        // the node logs that it serves once they all are
+        node.awaitLog("a", "nodecache serving DNS on", a);
         int rules = node.nodeCacheRules().size();
 
         // Lookups without pause: the pods' glibc resolvers (attempts:2 timeout:1), and dig with one try and no
