@@ -88,10 +88,11 @@ final class EpollUdpListener implements UdpTransport {
                         // garbage per query. The pooled one reuses arena memory and recycles its buffer objects.
                         .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                        // The batch follows the load: a read that fills its slots doubles them (up to BATCH), two
-                        // that leave most empty halve them (down to 2, so it stays recvmmsg). At a few thousand
-                        // queries a second each wake-up reads one datagram, and setting up 32 slots (and a 128 KiB
-                        // buffer that is too big for the allocator's thread cache) for it cost more than the query.
+                        // The batch follows the load (Netty's adaptive sizing): a read that fills its slots grows
+                        // them at once, up to BATCH; two in a row that use less than half shrink them by half, down
+                        // to 2, so it stays recvmmsg. At a few thousand queries a second each wake-up reads one
+                        // datagram: 32 slots and a 128 KiB buffer (too big for the allocator's thread cache) set up
+                        // for it were wasted work.
                         .option(ChannelOption.RCVBUF_ALLOCATOR,
                                 new AdaptiveRecvByteBufAllocator(2 * MAX_QUERY, 2 * MAX_QUERY, MAX_QUERY * BATCH))
                         .handler(new Handler());
