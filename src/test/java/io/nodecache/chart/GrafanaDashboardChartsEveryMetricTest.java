@@ -13,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +59,6 @@ class GrafanaDashboardChartsEveryMetricTest {
     private static final Pattern SAMPLE_NAME = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)");
 
     static TestUpstream upstream;
-    static Path tokenFile;
     static AuthNode node;
     static int metricsPort;
 
@@ -69,11 +66,9 @@ class GrafanaDashboardChartsEveryMetricTest {
     static void start() throws Exception {
         upstream = TestUpstream.builder().withZones(DemoZones.all()).start();
         // A shared token, so the web port's auth (and nodecache_api_auth_denied_total) is on, as in the chart.
-        tokenFile = Files.createTempFile("nodecache-grafana-token-", "");
-        Files.writeString(tokenFile, "grafana-test-token\n");
         metricsPort = FreePorts.udpAndTcp();
-        node = AuthNode.start(upstream, List.of("cache 30", "prometheus 127.0.0.1:" + metricsPort),
-                List.of("--nodecache.api-token-file=" + tokenFile, "--server.address=127.0.0.1"), c -> {});
+        node = AuthNode.startWithTokenFile(upstream, List.of("cache 30", "prometheus 127.0.0.1:" + metricsPort),
+                "grafana-test-token");
     }
 
     @AfterAll
@@ -83,9 +78,6 @@ class GrafanaDashboardChartsEveryMetricTest {
         }
         if (upstream != null) {
             upstream.close();
-        }
-        if (tokenFile != null) {
-            Files.deleteIfExists(tokenFile);
         }
     }
 

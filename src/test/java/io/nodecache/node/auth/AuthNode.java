@@ -34,12 +34,38 @@ public final class AuthNode implements AutoCloseable {
 
     final ConfigurableApplicationContext context;
     private final Path corefile;
+    /** The shared token's file ({@link #startWithTokenFile}), deleted on close; else null. */
+    private Path tokenFile;
     public final int port;
 
     private AuthNode(ConfigurableApplicationContext context, Path corefile) {
         this.context = context;
         this.corefile = corefile;
         this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /**
+     * In {@code token} mode, as docker-compose runs it: {@code token} in a temporary file given as
+     * {@code nodecache.api-token-file}, the web port on loopback; the file is the node's to delete on close.
+     */
+    public static AuthNode startWithTokenFile(TestUpstream upstream, List<String> directives, String token)
+            throws IOException {
+        Path file = Files.createTempFile("nodecache-api-token-", "");
+        Files.writeString(file, token + "\n");
+        try {
+            AuthNode node = start(upstream, directives,
+                    List.of("--nodecache.api-token-file=" + file, "--server.address=127.0.0.1"), c -> {});
+            node.tokenFile = file;
+            return node;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** The file {@link #startWithTokenFile} wrote the token to: rewrite it to rotate the token. */
+    public Path tokenFile() {
+        return tokenFile;
     }
 
     public static AuthNode start(TestUpstream upstream, List<String> args, Consumer<GenericApplicationContext> beans)
@@ -108,5 +134,8 @@ public final class AuthNode implements AutoCloseable {
     public void close() throws IOException {
         context.close();
         Files.deleteIfExists(corefile);
+        if (tokenFile != null) {
+            Files.deleteIfExists(tokenFile);
+        }
     }
 }

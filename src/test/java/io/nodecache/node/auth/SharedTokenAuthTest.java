@@ -31,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SharedTokenAuthTest {
 
     static TestUpstream upstream;
-    static Path tokenFile;
     static AuthNode node;
     static int healthPort;
     static int metricsPort;
@@ -39,12 +38,10 @@ class SharedTokenAuthTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = TestUpstream.builder().withZones(DemoZones.all()).start();
-        tokenFile = Files.createTempFile("nodecache-api-token-", "");
-        Files.writeString(tokenFile, "first-shared-token\n");
         healthPort = FreePorts.udpAndTcp();
         metricsPort = FreePorts.udpAndTcp();
-        node = AuthNode.start(upstream, List.of("health 127.0.0.1:" + healthPort, "prometheus 127.0.0.1:" + metricsPort),
-                List.of("--nodecache.api-token-file=" + tokenFile, "--server.address=127.0.0.1"), c -> {});
+        node = AuthNode.startWithTokenFile(upstream,
+                List.of("health 127.0.0.1:" + healthPort, "prometheus 127.0.0.1:" + metricsPort), "first-shared-token");
     }
 
     @AfterAll
@@ -54,9 +51,6 @@ class SharedTokenAuthTest {
         }
         if (upstream != null) {
             upstream.close();
-        }
-        if (tokenFile != null) {
-            Files.deleteIfExists(tokenFile);
         }
     }
 
@@ -89,16 +83,16 @@ class SharedTokenAuthTest {
     @Test
     void aReplacedTokenFileIsReadAgain() throws Exception {
         try {
-            Path next = Files.createTempFile(tokenFile.getParent(), "nodecache-api-token-next-", "");
+            Path next = Files.createTempFile(node.tokenFile().getParent(), "nodecache-api-token-next-", "");
             Files.writeString(next, "second-shared-token");
             // As the kubelet and most editors replace a file: a new one moved over the old.
-            Files.move(next, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(next, node.tokenFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             assertEquals(401, node.call("GET", "/api/v1/node", Map.of("X-Nodecache-Token", "first-shared-token"))
                     .status());
             assertEquals(200, node.call("GET", "/api/v1/node", Map.of("X-Nodecache-Token", "second-shared-token"))
                     .status());
         } finally {
-            Files.writeString(tokenFile, "first-shared-token\n");
+            Files.writeString(node.tokenFile(), "first-shared-token\n");
         }
         assertEquals(200, node.call("GET", "/api/v1/node", Map.of("X-Nodecache-Token", "first-shared-token"))
                 .status(), "rewritten in place: read again too");
