@@ -33,21 +33,8 @@ FLOOD_OUTSTANDING=${FLOOD_OUTSTANDING:-2000}
 HOT_OUTSTANDING=${HOT_OUTSTANDING:-100}
 FLOOD_ZONE=victim.example
 
-mkdir -p "$RUN/logs"
-ensure_packages
-build_jar
-render_configs
-STAMP=$(date +%Y%m%d-%H%M%S)
-OUT="$RUN/flood-$STAMP"
-mkdir -p "$OUT"
-BG=()
-cleanup() {
-    local p
-    for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
-    stop_daemon nodecache-chart 2>/dev/null || true
-    stop_daemon upstream 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+prepare_run flood
+stop_on_exit nodecache-chart upstream
 
 # --- the query files -----------------------------------------------------------------------------------------------
 awk -v n="$HOT_NAMES" '/\.ext\.test A$/ && c < n { print; c++ }' "$BENCH/queries/hot.txt" > "$OUT/hot.txt"

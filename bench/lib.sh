@@ -79,6 +79,31 @@ build_jar() {
         echo "build failed, see $RUN/logs/build.log (SKIP_BUILD=1 uses an existing jar)" >&2; exit 1; }
 }
 
+# prepare_run NAME (flood.sh, soak.sh, memory.sh, missburst.sh): the tools, the jar and the rendered configs;
+# sets STAMP and OUT=$RUN/NAME-STAMP, created, for the run's raw files
+prepare_run() {
+    mkdir -p "$RUN/logs"
+    ensure_packages
+    build_jar
+    render_configs
+    STAMP=$(date +%Y%m%d-%H%M%S)
+    OUT="$RUN/$1-$STAMP"
+    mkdir -p "$OUT"
+}
+
+# stop_on_exit PEER...: on exit, INT or TERM, kill the background jobs listed in BG and stop these peers
+BG=()
+STOP_ON_EXIT=()
+stop_on_exit() {
+    STOP_ON_EXIT=("$@")
+    trap stop_everything EXIT INT TERM
+}
+stop_everything() {
+    local p
+    for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${STOP_ON_EXIT[@]}"; do stop_daemon "$p" 2>/dev/null || true; done
+}
+
 peer_port() {
     case "$1" in
         upstream) echo "$UPSTREAM_PORT" ;;

@@ -34,18 +34,8 @@ JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 BASE_OPTS=$JVM_OPTS
 FAT_JAR=$JAR
 
-mkdir -p "$RUN/logs"
-ensure_packages
-build_jar
-render_configs
-OUT="$RUN/memory-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-cleanup() {
-    stop_daemon nodecache-chart 2>/dev/null || true
-    stop_daemon unbound-t1 2>/dev/null || true
-    stop_daemon upstream 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+prepare_run memory
+stop_on_exit nodecache-chart unbound-t1 upstream
 start_daemon upstream
 
 mib() { awk -v k="$1" 'BEGIN { if (k == "" || k == "NA") print "NA"; else printf "%.1f\n", k / 1024 }'; }

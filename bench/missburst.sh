@@ -20,13 +20,8 @@ SERVER_CPU=${SERVER_CPU:-1}
 LOADGEN_CPU=${LOADGEN_CPU:-0}
 QUERIES=${QUERIES:-$BENCH/queries/ndots.txt}
 
-mkdir -p "$RUN/logs"
-ensure_packages
-build_jar
-render_configs
-OUT="$RUN/missburst-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap 'stop_daemon nodecache 2>/dev/null || true; stop_daemon upstream 2>/dev/null || true' EXIT INT TERM
+prepare_run missburst
+stop_on_exit nodecache upstream
 
 start_daemon upstream "$LOADGEN_CPU"
 start_daemon nodecache "$SERVER_CPU"

@@ -38,21 +38,8 @@ API_TOKEN=${API_TOKEN:-}
 [ "$DURATION" -ge "$SAMPLE" ] || { echo "DURATION ($DURATION s) is shorter than SAMPLE ($SAMPLE s)" >&2; exit 2; }
 if [ -n "$API_TOKEN" ]; then NODECACHE_ARGS="$NODECACHE_ARGS --nodecache.api-token=$API_TOKEN"; fi
 
-mkdir -p "$RUN/logs"
-ensure_packages
-build_jar
-render_configs
-STAMP=$(date +%Y%m%d-%H%M%S)
-OUT="$RUN/soak-$STAMP"
-mkdir -p "$OUT"
-BG=()
-cleanup() {
-    local p
-    for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
-    stop_daemon nodecache-chart 2>/dev/null || true
-    stop_daemon upstream 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+prepare_run soak
+stop_on_exit nodecache-chart upstream
 
 start_daemon upstream
 start_daemon nodecache-chart
