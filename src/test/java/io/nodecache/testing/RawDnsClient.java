@@ -20,7 +20,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Sends one DNS message and returns whatever comes back, unchecked: unlike {@code SimpleResolver} it does not
+ * Sends one DNS message and returns whatever the server sends back, unchecked: unlike {@code SimpleResolver} it does not
  * drop answers with a wrong id or question, which is what tests of spoofing need to see.
  */
 public final class RawDnsClient {
@@ -47,14 +47,23 @@ public final class RawDnsClient {
         return new Message(udpRaw(server, query.toWire(), timeout));
     }
 
-    /** Sends raw bytes over UDP and returns the first datagram back; throws {@code SocketTimeoutException}. */
+    /**
+     * Sends raw bytes over UDP and returns the first datagram back from {@code server}; throws
+     * {@code SocketTimeoutException}. Datagrams from elsewhere are skipped: the socket's ephemeral port may be one a
+     * test upstream just closed, and the node's forwards to that upstream then land here.
+     */
     public static byte[] udpRaw(InetSocketAddress server, byte[] wire, Duration timeout) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
-            socket.setSoTimeout((int) timeout.toMillis());
+            long deadline = System.nanoTime() + timeout.toNanos();
             socket.send(new DatagramPacket(wire, wire.length, server));
             byte[] buffer = new byte[65535];
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            socket.receive(packet);
+            do {
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                socket.setSoTimeout((int) left);
+                packet.setLength(buffer.length);
+                socket.receive(packet);
+            } while (!server.equals(packet.getSocketAddress()));
             return Arrays.copyOf(packet.getData(), packet.getLength());
         }
     }
