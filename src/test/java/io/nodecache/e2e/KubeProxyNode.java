@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +37,8 @@ final class KubeProxyNode implements AutoCloseable {
     final List<String> pods = new ArrayList<>();
     final Path work;
     private final List<Process> processes = new ArrayList<>();
+    /** Where each instance's output begins in its name's log: a restart appends to the same file. */
+    private final Map<Process, Long> logStarts = new ConcurrentHashMap<>();
 
     KubeProxyNode() throws IOException {
         work = Files.createTempDirectory("nodecache-kubeproxy-");
@@ -108,8 +112,10 @@ final class KubeProxyNode implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("NODECACHE_STATE_DIR", work.resolve(name + "-state").toString());
+        long logStart = Files.exists(log(name)) ? Files.size(log(name)) : 0;
         Process p = pb.start();
         processes.add(p);
+        logStarts.put(p, logStart);
         return p;
     }
 
@@ -155,11 +161,18 @@ final class KubeProxyNode implements AutoCloseable {
                 + Files.readString(log(name)));
     }
 
+    /** Waits until {@code instance} itself (not an earlier instance under the same name) has logged {@code text}. */
     void awaitLog(String name, String text, Process instance) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
+        long from = logStarts.getOrDefault(instance, 0L);
         while (System.nanoTime() < deadline && instance.isAlive()) {
-            if (Files.exists(log(name)) && Files.readString(log(name)).contains(text)) {
-                return;
+            if (Files.exists(log(name))) {
+                byte[] all = Files.readAllBytes(log(name));
+                String own = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (own.contains(text)) {
+                    return;
+                }
             }
             Thread.sleep(100);
         }
