@@ -323,6 +323,20 @@ stop_daemon() {  # stop_daemon NAME: SIGTERM, SIGKILL after 5 s; only the record
 
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo NA; }
 
+# heap_kb [JCMD] PID: "young_used old_used committed metaspace_used" in KiB, from jcmd GC.heap_info (the attach
+# API: works with -XX:-UsePerfData, which the argfile sets and which leaves jstat nothing to read). Serial's lines:
+# "def new generation total NK, used NK", "tenured generation total NK, used NK", "Metaspace used NK, ...".
+heap_kb() {
+    local jcmd=jcmd
+    [ $# -ge 2 ] && { jcmd=$1; shift; }
+    "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '
+        function kb(word,   m) { return match($0, word " [0-9]+K") ? substr($0, RSTART + length(word) + 1, RLENGTH - length(word) - 2) + 0 : 0 }
+        /new generation/ { yt = kb("total"); yu = kb("used") }
+        /tenured generation/ { ot = kb("total"); ou = kb("used") }
+        /^ *Metaspace/ { mu = kb("used") }
+        END { printf "%d %d %d %d\n", yu, ou, yt + ot, mu }'
+}
+
 cpu_ticks() {  # utime+stime of the whole process (all threads), in clock ticks
     sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}'
 }

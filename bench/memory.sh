@@ -6,7 +6,7 @@
 # IDLE_WAIT s after the console has started, fills the caches (dnsperf -n 1 over queries/fill.txt: 12 000 distinct
 # names, more than the "." block's 9984-entry success store; then hot.txt and ndots.txt), and prints:
 #   RSS idle, RSS with the full cache, cache entries (coredns_cache_entries, all blocks, and the "." block's
-#   success store), heap used / committed after a full GC (jcmd GC.run, then jstat -gc), metaspace used, classes
+#   success store), heap used / committed after a full GC (jcmd GC.run, then GC.heap_info), metaspace used, classes
 #   loaded, threads, RSS after that GC, and /proc/PID/smaps_rollup's anonymous and file-backed parts;
 # then, unless NMT=0, the same run again with -XX:NativeMemoryTracking=summary added (NMT's own bookkeeping costs
 # a few MiB, so those RSS figures are not the shipped ones; only its breakdown is used) and a table of NMT's
@@ -21,7 +21,7 @@
 #   25-aot-coh  25-aot with compact object headers (cache trained with them too)
 # Knobs: CONFIGS, NMT (1), IDLE_WAIT (5 s), UNBOUND (1), JAVA17, JAVA25, JVM_OPTS (extra flags for every config),
 # SKIP_BUILD, JAR, PORT_OFFSET, RUN as in lib.sh. Everything stays on 127.0.0.1.
-# Output: the tables on stdout; $RUN/memory-STAMP/ holds each run's log, jstat, NMT and smaps files.
+# Output: the tables on stdout; $RUN/memory-STAMP/ holds each run's log, heap, class-loader, NMT and smaps files.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -111,18 +111,18 @@ measure() {
         "$bin/jcmd" "$pid" VM.native_memory summary > "$f.txt" 2>&1 || true
     fi
     "$bin/jcmd" "$pid" GC.run > /dev/null 2>&1 || true
-    "$bin/jstat" -gc "$pid" > "$f.jstat" 2>&1 || true
-    "$bin/jstat" -class "$pid" > "$f.class" 2>&1 || true
+    heap_kb "$bin/jcmd" "$pid" > "$f.heap"
+    "$bin/jcmd" "$pid" VM.classloader_stats > "$f.class" 2>&1 || true
     sleep 1
     after=$(rss_kb "$pid")
     local threads entries dot heap commit meta classes anon filebk
     threads=$(awk '/^Threads:/{print $2}' "/proc/$pid/status")
     entries=$(metric "$f.prom" coredns_cache_entries '')
     dot=$(metric "$f.prom" coredns_cache_entries 'zones="\.".*type="success"|type="success".*zones="\."')
-    # jstat -gc: S0C S1C S0U S1U EC EU OC OU MC MU ... (KB); used = survivors + eden + old
-    read -r heap commit meta < <(awk 'NR==1 { for (i = 1; i <= NF; i++) c[$i] = i } NR==2 {
-        printf "%s %s %s\n", $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"], $c["S0C"] + $c["S1C"] + $c["EC"] + $c["OC"], $c["MU"] }' "$f.jstat")
-    classes=$(awk 'NR==2 { print $1 }' "$f.class")
+    local young old
+    read -r young old commit meta < "$f.heap"
+    heap=$((young + old))
+    classes=$(awk '/^Total = / { print $4 }' "$f.class")
     anon=$(awk '/^Anonymous:/ { print $2 }' "$f.smaps")
     filebk=$(awk '/^Rss:/ { r = $2 } /^Anonymous:/ { a = $2 } END { print r - a }' "$f.smaps")
     stop_daemon nodecache-chart

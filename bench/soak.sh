@@ -9,7 +9,7 @@
 # (PUT /api/v1/logging {"enabled": true, "duration": "0", "format": LOG_FORMAT}); its stdout goes to a file that is
 # counted at every sample (and deleted at the end; the JVM's own lines are kept in logs/nodecache-chart.out.jvm-lines). One live
 # stream (curl -N on /api/v1/queries/stream) is open and read for the whole run; its query and dropped events are
-# counted. At each sample: jcmd PID GC.run, then heap used after it (jstat -gc: old + survivors), metaspace,
+# counted. At each sample: jcmd PID GC.run, then heap used after it (jcmd GC.heap_info: the old generation), metaspace,
 # threads (/proc/PID/status), RSS.
 #
 # Knobs (environment):
@@ -61,9 +61,9 @@ stream_count() { tail -n 1 "$OUT/stream.count" 2>/dev/null | grep . || echo "0 0
 log_lines() { wc -l < "$NODE_OUT"; }   # lines on the node's stdout so far (query log + a few of the JVM's own)
 heap_after_gc() {  # prints "heap_kb metaspace_kb" after a full collection
     # A full collection leaves everything live in the old generation and eden empty; eden is left out because the
-    # load keeps filling it in the second or so before jstat reads the figures.
+    # load keeps filling it in the second or so before the figures are read.
     jcmd "$PID" GC.run > /dev/null 2>&1 || true
-    jstat -gc "$PID" | awk 'NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR==2{printf "%.0f %.0f\n", $c["S0U"]+$c["S1U"]+$c["OU"], $c["MU"]}'
+    heap_kb "$PID" | awk '{print $2, $4}'
 }
 field() { grep -m1 "$2" "$1" | sed 's/^[^:]*: *//'; }
 

@@ -20,25 +20,32 @@ public final class QueryEventDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(QueryEventDispatcher.class.getName());
     /**
      * Consumers are not latency-critical: waking less often costs the DNS threads' core less. A wake-up costs
-     * ~35 µs of CPU in a VM; at 2 ms that was 16 µs per query at 1 000 queries a second. A backlog is drained
-     * without sleeping, so this only bounds how long events wait: the ring holds 8192, 400 000 queries a second.
+     * 20-35 µs of CPU in a VM: at a fixed 20 ms that was 50 a second, 1-2 µs per query at 1 000 queries a second.
+     * So the pause between polls follows the rate: long enough to gather a quarter of the ring, at most 100 ms (what
+     * a live viewer notices) and at least 2 ms; a writer that finds half the ring unread wakes it early (a burst after
+     * a quiet). A backlog is drained without sleeping.
      */
-    private static final long IDLE_PARK_NANOS = 20_000_000;
+    private static final long MIN_PARK_NANOS = 2_000_000;
+    private static final long MAX_PARK_NANOS = 100_000_000;
     private static final long IDLE_CALLBACK_MILLIS = 250;
     /**
-     * Empty polls (~0.5 s) after which the thread stops polling and sleeps until a writer wakes it: polling every
-     * 20 ms is still 50 wake-ups a second on an idle node, while a writer that finds the thread asleep pays an unpark.
-     * Under steady traffic the ring is never empty this long, so writers then never pay it.
+     * Idle time (0.5 s) after which the thread stops polling and sleeps until a writer wakes it: polling at all is
+     * still wake-ups on an idle node, while a writer that finds the thread asleep pays an unpark. Under steady
+     * traffic the ring is never empty this long, so writers then never pay it.
      */
-    private static final int POLLS_BEFORE_SLEEP = 25;
+    private static final long IDLE_NANOS_BEFORE_SLEEP = 500_000_000;
     /** Asleep, the idle callbacks (chain sweeps, counter snapshots, log flushes) still run once a second. */
     private static final long SLEEP_NANOS = 1_000_000_000;
 
     private final QueryEventRing ring;
+    /** Events per poll the pause aims at: a quarter of the ring, so a burst between polls still fits. */
+    private final long eventsPerPoll;
     private final List<QueryEventListener> listeners = new CopyOnWriteArrayList<>();
     private volatile QueryEventListener[] listenerArray = new QueryEventListener[0];
     private final LongAdder lost = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    /** Times the thread found the ring empty and paused; written by the thread only (tests read it). */
+    private volatile long pauses;
     private final Thread thread;
     private final RawPass rawPass = new RawPass();
     private volatile boolean running = true;
@@ -47,6 +54,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
 
     public QueryEventDispatcher(QueryEventRing ring) {
         this.ring = ring;
+        this.eventsPerPoll = Math.max(1, ring.capacity() / 4);
         this.thread = new Thread(this::run, "nodecache-events");
         this.thread.setDaemon(true);
     }
@@ -72,6 +80,11 @@ public final class QueryEventDispatcher implements AutoCloseable {
         return thread.getId();
     }
 
+    /** Times the dispatcher found nothing to read and paused or slept. */
+    long pauses() {
+        return pauses;
+    }
+
     /** Events read from the ring. */
     public long delivered() {
         return delivered.sum();
@@ -80,7 +93,10 @@ public final class QueryEventDispatcher implements AutoCloseable {
     private void run() {
         long cursor = startAt;
         long lastIdle = 0;
-        int emptyPolls = 0;
+        long emptySince = 0;
+        long parkNanos = MIN_PARK_NANOS;
+        long drainedSincePark = 0;
+        long parkedAt = System.nanoTime();
         while (running) {
             boolean read;
             try {
@@ -98,24 +114,40 @@ public final class QueryEventDispatcher implements AutoCloseable {
                 cursor = ex.resumeAt();
                 continue;
             }
-            if (!read) {
-                long now = System.currentTimeMillis();
-                if (now - lastIdle >= IDLE_CALLBACK_MILLIS) {
-                    lastIdle = now;
-                    listeners.forEach(l -> safely(() -> l.onIdle(now)));
-                }
-                if (emptyPolls < POLLS_BEFORE_SLEEP) {
-                    emptyPolls++;
-                    LockSupport.parkNanos(IDLE_PARK_NANOS);
-                } else {
-                    ring.awaitPublish(cursor, SLEEP_NANOS);
-                }
+            if (read) {
+                emptySince = 0;
+                drainedSincePark++;
+                delivered.increment();
+                cursor++;
                 continue;
             }
-            emptyPolls = 0;
-            delivered.increment();
-            cursor++;
+            long now = System.currentTimeMillis();
+            if (now - lastIdle >= IDLE_CALLBACK_MILLIS) {
+                lastIdle = now;
+                listeners.forEach(l -> safely(() -> l.onIdle(now)));
+            }
+            long nanos = System.nanoTime();
+            if (drainedSincePark > 0) {
+                parkNanos = pauseFor(drainedSincePark, nanos - parkedAt);
+                drainedSincePark = 0;
+            } else if (emptySince == 0) {
+                emptySince = nanos;
+            }
+            parkedAt = nanos;
+            pauses++;
+            if (emptySince == 0 || nanos - emptySince < IDLE_NANOS_BEFORE_SLEEP) {
+                ring.pausing(cursor);
+                LockSupport.parkNanos(parkNanos);
+            } else {
+                ring.awaitPublish(cursor, SLEEP_NANOS);
+            }
         }
+    }
+
+    /** The pause after {@code events} arrived in {@code elapsedNanos}: the time {@link #eventsPerPoll} would take. */
+    private long pauseFor(long events, long elapsedNanos) {
+        long nanos = (long) ((double) elapsedNanos * eventsPerPoll / events);
+        return Math.max(MIN_PARK_NANOS, Math.min(MAX_PARK_NANOS, nanos));
     }
 
     private void deliver(QueryEvent e) {

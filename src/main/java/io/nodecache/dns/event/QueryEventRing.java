@@ -33,11 +33,19 @@ public final class QueryEventRing implements QueryEventSink {
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final Clock clock;
+    private static final int NUDGE_EVERY_MASK = 255;
     /**
      * A reader asleep in {@link #awaitPublish} until the next event, else null. Writers only read it (one volatile
      * load per event, no lock); the one that finds a sleeper clears it and wakes it, so idle readers need not poll.
      */
     private volatile Thread sleeper;
+    /**
+     * The reader that pauses between polls ({@link #pausing}) and how far it had read when it paused: a writer that
+     * finds it half a ring behind wakes it early, so a pause sized for a slow rate cannot let a sudden burst
+     * overwrite unread events. Checked on every 256th event only.
+     */
+    private volatile Thread pausedReader;
+    private volatile long pausedAt;
 
     public QueryEventRing(int capacityPowerOfTwo, Clock clock) {
         if (Integer.bitCount(capacityPowerOfTwo) != 1) {
@@ -49,6 +57,11 @@ public final class QueryEventRing implements QueryEventSink {
         }
         this.mask = capacityPowerOfTwo - 1;
         this.clock = clock;
+    }
+
+    /** How many events the ring holds before the oldest is overwritten. */
+    public int capacity() {
+        return slots.length;
     }
 
     @Override
@@ -87,6 +100,22 @@ public final class QueryEventRing implements QueryEventSink {
             sleeper = null;
             LockSupport.unpark(t);
         }
+        if ((seq & NUDGE_EVERY_MASK) == 0) {
+            Thread r = pausedReader;
+            if (r != null && seq - pausedAt >= slots.length / 2) {
+                pausedReader = null;
+                LockSupport.unpark(r);
+            }
+        }
+    }
+
+    /**
+     * Called by a reader about to pause (park) with events up to {@code cursor} read: writers wake it early if half
+     * the ring fills meanwhile. Each pause needs its own call; one wake-up clears it.
+     */
+    public void pausing(long cursor) {
+        pausedAt = cursor;
+        pausedReader = Thread.currentThread();
     }
 
     /**
