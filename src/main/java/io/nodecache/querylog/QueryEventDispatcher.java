@@ -27,6 +27,7 @@ public final class QueryEventDispatcher implements AutoCloseable {
      */
     private static final long MIN_PARK_NANOS = 2_000_000;
     private static final long MAX_PARK_NANOS = 100_000_000;
+    private static final int YIELD_EVERY_MASK = 63;
     private static final long IDLE_CALLBACK_MILLIS = 250;
     /**
      * Idle time (0.5 s) after which the thread stops polling and sleeps until a writer wakes it: polling at all is
@@ -116,9 +117,13 @@ public final class QueryEventDispatcher implements AutoCloseable {
             }
             if (read) {
                 emptySince = 0;
-                drainedSincePark++;
                 delivered.increment();
                 cursor++;
+                if ((++drainedSincePark & YIELD_EVERY_MASK) == 0) {
+                    // On a node's one CPU a long drain would hold off the receive thread (the scheduler lets the
+                    // running thread finish its slice): give way now and then, a syscall per 64 events.
+                    Thread.yield();
+                }
                 continue;
             }
             long now = System.currentTimeMillis();
