@@ -50,7 +50,9 @@ class EmbeddedClusterTest {
                         nodesWithPods.add(p.path("node").asString());
                     }
                 }
-                if (nodesWithPods.size() == 2 && cluster1.path("coverage").path("reporting").asInt() == 2) {
+                // qps needs two of a node's once-a-second samples with traffic between them
+                if (nodesWithPods.size() == 2 && cluster1.path("coverage").path("reporting").asInt() == 2
+                        && cluster1.path("totals").path("qps").asDouble() > 0) {
                     break;
                 }
                 Thread.sleep(200);
