@@ -330,7 +330,7 @@ heap_kb() {
     local jcmd=jcmd
     [ $# -ge 2 ] && { jcmd=$1; shift; }
     "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '
-        function kb(word,   m) { return match($0, word " [0-9]+K") ? substr($0, RSTART + length(word) + 1, RLENGTH - length(word) - 2) + 0 : 0 }
+        function kb(word) { return match($0, word " [0-9]+K") ? substr($0, RSTART + length(word) + 1, RLENGTH - length(word) - 2) + 0 : 0 }
         /new generation/ { yt = kb("total"); yu = kb("used") }
         /tenured generation/ { ot = kb("total"); ou = kb("used") }
         /^ *Metaspace/ { mu = kb("used") }

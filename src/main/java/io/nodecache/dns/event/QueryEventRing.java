@@ -27,13 +27,14 @@ public final class QueryEventRing implements QueryEventSink {
     public static final QueryEvent SKIPPED = new QueryEvent(-1, 0, null, 0, 0, ".", 0, 0, null, 0, false, 0, 0, 0,
             0, 0, null, null, ".");
 
+    /** Writers look for a paused reader that has fallen behind on every 256th event only. */
+    private static final int NUDGE_EVERY_MASK = 255;
     private final Slot[] slots;
     private final NameCache names = new NameCache();
     private final AddressCache addresses = new AddressCache();
     private final int mask;
     private final AtomicLong next = new AtomicLong();
     private final Clock clock;
-    private static final int NUDGE_EVERY_MASK = 255;
     /**
      * A reader asleep in {@link #awaitPublish} until the next event, else null. Writers only read it (one volatile
      * load per event, no lock); the one that finds a sleeper clears it and wakes it, so idle readers need not poll.
