@@ -59,17 +59,10 @@ public final class LoggingSwitch {
     private final Clock clock;
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
     private volatile State state;
-    /**
-     * The state before the last change: the dispatcher reaches an event up to 100 ms after it was answered, and an
-     * event answered before a change is judged by the state then in force, not by the switch's position when the
-     * event is read.
-     */
-    private volatile State before;
 
     public LoggingSwitch(Clock clock) {
         this.clock = clock;
         this.state = new State(Mode.OFF, Set.of(), null, Format.COREDNS, clock.instant());
-        this.before = state;
     }
 
     /** Applies a (re)loaded Corefile's {@code log} blocks, unless logging was switched by hand since. */
@@ -125,17 +118,8 @@ public final class LoggingSwitch {
         return s.mode() == Mode.ALL || s.mode() == Mode.COREFILE && s.zones().contains(zone);
     }
 
-    /** Whether {@code event} is logged: by the state in force when it was answered (millisecond resolution). */
     public boolean logs(RawQueryEvent event) {
-        State s = state;
-        long answered = event.epochMillis();
-        if (answered < s.changed().toEpochMilli()) {
-            s = before;
-        }
-        if (s.until() != null && answered >= s.until().toEpochMilli()) {
-            return false; // answered after its auto-off
-        }
-        return s.mode() == Mode.ALL || s.mode() == Mode.COREFILE && s.zones().contains(event.zone());
+        return logs(event.zone());
     }
 
     /** Called with the new state on every change (on the changing thread). */
@@ -144,7 +128,6 @@ public final class LoggingSwitch {
     }
 
     private State set(State next) {
-        before = state;
         state = next;
         listeners.forEach(l -> l.accept(next));
         return next;

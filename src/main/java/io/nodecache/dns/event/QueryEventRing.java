@@ -27,8 +27,6 @@ public final class QueryEventRing implements QueryEventSink {
     public static final QueryEvent SKIPPED = new QueryEvent(-1, 0, null, 0, 0, ".", 0, 0, null, 0, false, 0, 0, 0,
             0, 0, null, null, ".");
 
-    /** Writers look for a paused reader that has fallen behind on every 256th event only. */
-    private static final int NUDGE_EVERY_MASK = 255;
     private final Slot[] slots;
     private final NameCache names = new NameCache();
     private final AddressCache addresses = new AddressCache();
@@ -40,13 +38,6 @@ public final class QueryEventRing implements QueryEventSink {
      * load per event, no lock); the one that finds a sleeper clears it and wakes it, so idle readers need not poll.
      */
     private volatile Thread sleeper;
-    /**
-     * The reader that pauses between polls ({@link #pausing}) and how far it had read when it paused: a writer that
-     * finds it half a ring behind wakes it early, so a pause sized for a slow rate cannot let a sudden burst
-     * overwrite unread events. Checked on every 256th event only.
-     */
-    private volatile Thread pausedReader;
-    private volatile long pausedAt;
 
     public QueryEventRing(int capacityPowerOfTwo, Clock clock) {
         if (Integer.bitCount(capacityPowerOfTwo) != 1) {
@@ -101,22 +92,6 @@ public final class QueryEventRing implements QueryEventSink {
             sleeper = null;
             LockSupport.unpark(t);
         }
-        if ((seq & NUDGE_EVERY_MASK) == 0) {
-            Thread r = pausedReader;
-            if (r != null && seq - pausedAt >= slots.length / 2) {
-                pausedReader = null;
-                LockSupport.unpark(r);
-            }
-        }
-    }
-
-    /**
-     * Called by a reader about to pause (park) with events up to {@code cursor} read: writers wake it early if half
-     * the ring fills meanwhile. Each pause needs its own call; one wake-up clears it.
-     */
-    public void pausing(long cursor) {
-        pausedAt = cursor;
-        pausedReader = Thread.currentThread();
     }
 
     /**
