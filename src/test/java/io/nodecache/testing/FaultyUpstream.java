@@ -76,6 +76,8 @@ public final class FaultyUpstream implements AutoCloseable {
     public static final String POISON_NAME = "victim.example.";
     /** The address it claims for it. */
     public static final String POISON_ADDRESS = "203.0.113.66";
+    /** How long {@link #up()} waits for its port to be free again. */
+    private static final Duration REBIND_PATIENCE = Duration.ofSeconds(5);
 
     /** A query as received. */
     public record Seen(InetSocketAddress source, int id, String name, int type, boolean tcp, long atNanos) {}
@@ -172,16 +174,37 @@ public final class FaultyUpstream implements AutoCloseable {
         return this;
     }
 
-    /** Binds the same port again after {@link #down()}. */
+    /**
+     * Binds the same port again after {@link #down()}, retrying for a while: while it was down the port was free, and
+     * an ephemeral socket (the node's own per-query sockets among them) may hold it for a moment.
+     */
     public synchronized FaultyUpstream up() {
-        if (udp == null) {
+        long giveUp = System.nanoTime() + REBIND_PATIENCE.toNanos();
+        while (!tryUp()) {
+            if (System.nanoTime() > giveUp) {
+                throw new UncheckedIOException(new IOException("cannot bind " + address + " again"));
+            }
             try {
-                bind(address.getPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot bind " + address + " again", e);
+                wait(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding " + address + " again", e);
             }
         }
         return this;
+    }
+
+    /** One attempt at {@link #up()}; false if the port is taken right now. */
+    private synchronized boolean tryUp() {
+        if (udp != null) {
+            return true;
+        }
+        try {
+            bind(address.getPort());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether the sockets are bound. */
@@ -203,7 +226,7 @@ public final class FaultyUpstream implements AutoCloseable {
                     if (isUp()) {
                         down();
                     } else {
-                        up();
+                        tryUp(); // a taken port stays down until the next tick: a flap must never end the schedule
                     }
                 }
             }, nanos, nanos, TimeUnit.NANOSECONDS);
