@@ -89,17 +89,16 @@ public final class DnsBootstrap implements ApplicationListener<ApplicationEvent>
     private static void register(org.springframework.context.ConfigurableApplicationContext context, NodeAssembly n) {
         ConfigurableListableBeanFactory beans = context.getBeanFactory();
         if (context instanceof GenericApplicationContext generic) {
-            // Bean definitions (not bare singletons) so Boot's MeterRegistryPostProcessor still applies its
-            // customizers, filters and binders (JVM, process) to the registry.
+            // Only the node's PrometheusRegistry, not its Micrometer registry: Boot builds its own Micrometer
+            // registry on it (JVM, process, web and auth meters, with Boot's filters), so both endpoints show one
+            // exposition. Handing Boot the node's registry made Boot add its filters to a registry already holding
+            // the CoreDNS meters, which Micrometer warns about at every start.
             generic.registerBean("prometheusRegistry", io.prometheus.metrics.model.registry.PrometheusRegistry.class,
                     () -> n.prometheus);
-            generic.registerBean("prometheusMeterRegistry",
-                    io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class, () -> n.registry);
             // A definition too, so the context closes its /metrics servers (AutoCloseable) on shutdown.
             generic.registerBean("nodeMetrics", io.nodecache.metrics.NodeMetrics.class, () -> n.metrics);
         } else {
             beans.registerSingleton("prometheusRegistry", n.prometheus);
-            beans.registerSingleton("prometheusMeterRegistry", n.registry);
             beans.registerSingleton("nodeMetrics", n.metrics);
         }
         beans.registerSingleton("nodeProperties", n.props);

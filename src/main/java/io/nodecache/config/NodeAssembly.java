@@ -49,7 +49,8 @@ final class NodeAssembly {
     final ChainDetector chains;
     final UpstreamLatency upstreamLatency = new UpstreamLatency();
     final QueryEventDispatcher dispatcher = new QueryEventDispatcher(ring);
-    // One registry for the Corefile's prometheus address and /actuator/prometheus; Boot backs off its own.
+    // One exposition for the Corefile's prometheus address and /actuator/prometheus: Boot's Micrometer registry
+    // writes into this PrometheusRegistry too (DnsBootstrap).
     final PrometheusRegistry prometheus = new PrometheusRegistry();
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus,
             io.micrometer.core.instrument.Clock.SYSTEM);

@@ -2,12 +2,15 @@ package io.nodecache.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.dns.runtime.NodeRuntime;
 import io.nodecache.testing.TestUpstream;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -17,8 +20,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
@@ -30,13 +36,14 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * The whole application from a Corefile with {@code prometheus 127.0.0.1:0}: the registry the node feeds is the one
- * Boot's actuator serves (Boot backs off its own and still binds its JVM meters to ours), so {@code /metrics} on the
+ * The whole application from a Corefile with {@code prometheus 127.0.0.1:0}: Boot's Micrometer registry (JVM, web,
+ * auth meters) and the node's (CoreDNS meters) write into one Prometheus registry, so {@code /metrics} on the
  * Corefile's address and {@code /actuator/prometheus} show the same series.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"nodecache.demo.enabled=false", "spring.application.name=nodecache-metrics-test"})
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class ActuatorSharesRegistryTest {
 
     static final TestUpstream UPSTREAM = TestUpstream.builder()
@@ -85,9 +92,19 @@ class ActuatorSharesRegistryTest {
     NodeMetrics metrics;
 
     @Test
-    void bootAdoptsTheNodesRegistry() {
-        assertEquals(1, context.getBeansOfType(PrometheusMeterRegistry.class).size());
-        assertSame(metrics.registry(), context.getBean(MeterRegistry.class));
+    void bootsMetersGoToTheNodesExposition() {
+        assertSame(metrics.registry().getPrometheusRegistry(), context.getBean(PrometheusRegistry.class));
+        assertSame(metrics.registry().getPrometheusRegistry(),
+                context.getBean(PrometheusMeterRegistry.class).getPrometheusRegistry());
+        // Boot's filters go on its own registry, never on one already holding the CoreDNS meters.
+        assertNotSame(metrics.registry(), context.getBean(MeterRegistry.class));
+    }
+
+    @Test
+    void startsWithoutMicrometerWarnings(CapturedOutput startUp) {
+        assertFalse(startUp.getAll().contains("MeterFilter is being configured after a Meter has been registered"),
+                startUp.getAll());
+        assertTrue(startUp.getAll().contains("Started"), "the capture saw the context start");
     }
 
     @Test
