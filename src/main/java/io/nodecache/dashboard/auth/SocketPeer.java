@@ -1,7 +1,7 @@
 package io.nodecache.dashboard.auth;
 
+import io.nodecache.http.LoopbackHost;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -21,11 +21,7 @@ public final class SocketPeer {
 
     /** The request under every wrapper: the socket's peer, the Host header as received. */
     public static ServletRequest raw(HttpServletRequest request) {
-        ServletRequest r = request;
-        while (r instanceof ServletRequestWrapper w) {
-            r = w.getRequest();
-        }
-        return r;
+        return LoopbackHost.underWrappers(request);
     }
 
     /** The peer, and what a proxy said it forwarded for (as said, not believed), for the audit line. */

@@ -2,7 +2,7 @@ package io.nodecache.dashboard.web;
 
 import io.nodecache.dashboard.auth.BrowserChanges;
 import io.nodecache.dashboard.auth.DashboardAuthProperties;
-import io.nodecache.dashboard.auth.LoopbackHost;
+import io.nodecache.http.LoopbackHost;
 import io.nodecache.dashboard.auth.ProxyHeaders;
 import io.nodecache.dashboard.auth.Role;
 import io.nodecache.dashboard.auth.UsersFile;

@@ -12,7 +12,7 @@ enum ApiAuthMode {
     KUBERNETES,
     /** The shared token ({@code nodecache.api-token} or {@code -file}), compared in constant time. */
     TOKEN,
-    /** No check: the web port binds to loopback alone. */
+    /** No check: the web port binds to loopback alone and answers only a loopback {@code Host} (DNS rebinding). */
     NONE;
 
     /**

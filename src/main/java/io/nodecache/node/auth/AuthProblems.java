@@ -74,6 +74,12 @@ final class AuthProblems implements AuthenticationEntryPoint, AccessDeniedHandle
         write(request, response, 403, "forbidden", "Forbidden", detail);
     }
 
+    /** 403 for a request to a node without a check ({@code none}) whose {@code Host} does not name loopback. */
+    void refuseHost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(request, response, 403, "forbidden", "Forbidden", "the node's API has no check"
+                + " (nodecache.api-auth=none) and answers only to a loopback host name (localhost, 127.0.0.1, [::1])");
+    }
+
     private void write(HttpServletRequest request, HttpServletResponse response, int status, String reason,
             String title, String detail) throws IOException {
         denied.get(reason).increment();

@@ -119,10 +119,13 @@ class NodeSecurity {
         http.csrf(c -> c.disable()).sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable()).httpBasic(b -> b.disable()).formLogin(f -> f.disable())
                 .logout(l -> l.disable());
-        if (mode == ApiAuthMode.NONE) {
-            return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
-        }
         AuthProblems problems = new AuthProblems(registry);
+        if (mode == ApiAuthMode.NONE) {
+            // Bound to loopback, but a page whose name an attacker re-points at 127.0.0.1 (DNS rebinding) is
+            // same-origin with the node in the browser's eyes: its Host header still names the attacker.
+            return http.addFilterBefore(new LoopbackHostOnly(problems), AnonymousAuthenticationFilter.class)
+                    .authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
+        }
         AuthorizationManager<RequestAuthorizationContext> read;
         AuthorizationManager<RequestAuthorizationContext> change;
         ProviderManager authentication;

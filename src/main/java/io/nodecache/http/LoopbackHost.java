@@ -1,14 +1,16 @@
-package io.nodecache.dashboard.auth;
+package io.nodecache.http;
 
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.util.Locale;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Matches requests whose {@code Host} names loopback ({@code localhost}, 127.0.0.0/8, {@code [::1]}). The {@code none}
- * mode answers only those: a web page whose own name an attacker re-points at 127.0.0.1 (DNS rebinding) is
- * same-origin with the dashboard in the browser's eyes, so neither CORS nor the CSRF cookie would stop it; its
+ * Matches requests whose {@code Host} names loopback ({@code localhost}, 127.0.0.0/8, {@code [::1]}). The dashboard's
+ * and the node's {@code none} modes answer only those: a web page whose own name an attacker re-points at 127.0.0.1
+ * (DNS rebinding) is same-origin with them in the browser's eyes, so neither CORS nor a CSRF cookie would stop it; its
  * {@code Host} header still carries the attacker's name.
  */
 public final class LoopbackHost implements RequestMatcher {
@@ -16,7 +18,7 @@ public final class LoopbackHost implements RequestMatcher {
     @Override
     public boolean matches(HttpServletRequest request) {
         // The Host header as the socket received it: ForwardedHeaderFilter would answer X-Forwarded-Host instead.
-        String host = ((HttpServletRequest) SocketPeer.raw(request)).getHeader("Host");
+        String host = ((HttpServletRequest) underWrappers(request)).getHeader("Host");
         if (host == null) {
             return true;
         }
@@ -38,5 +40,14 @@ public final class LoopbackHost implements RequestMatcher {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /** The request under every wrapper: the socket's peer, the headers as received. */
+    public static ServletRequest underWrappers(HttpServletRequest request) {
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper w) {
+            r = w.getRequest();
+        }
+        return r;
     }
 }
