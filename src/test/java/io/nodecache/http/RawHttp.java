@@ -3,6 +3,7 @@ package io.nodecache.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,11 @@ public record RawHttp(int status, Map<String, String> headers, String body) {
 
     /** {@code METHOD path} with {@code Connection: close} on a new connection to {@code to}. */
     public static RawHttp send(InetSocketAddress to, String method, String path) throws IOException {
-        return exchange(to, method + " " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        // The Host a client that dialled this address sends (a node without a check answers only a loopback one).
+        String host = to.getAddress() instanceof Inet6Address ? "[" + to.getAddress().getHostAddress() + "]"
+                : to.getAddress().getHostAddress();
+        return exchange(to, method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + to.getPort()
+                + "\r\nConnection: close\r\n\r\n",
                 "HEAD".equals(method));
     }
 
