@@ -2,10 +2,10 @@ package io.nodecache.dashboard.web;
 
 import io.nodecache.dashboard.auth.BrowserChanges;
 import io.nodecache.dashboard.auth.DashboardAuthProperties;
-import io.nodecache.http.LoopbackHost;
 import io.nodecache.dashboard.auth.ProxyHeaders;
 import io.nodecache.dashboard.auth.Role;
 import io.nodecache.dashboard.auth.UsersFile;
+import io.nodecache.http.LoopbackHost;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
