@@ -2,6 +2,7 @@ package io.nodecache.kubernetes.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
@@ -22,7 +23,9 @@ import javax.crypto.spec.SecretKeySpec;
  * and remembers the answer, yes or no, for {@link #TTL}: kube-rbac-proxy's authentication cache (its
  * {@code CacheTTL: 2 * time.Minute}, used by the API server library for successes and failures alike). A token is
  * accepted only when the review says authenticated <em>and</em> lists the audience in {@code status.audiences}; an
- * API server that does not answer is an {@link ApiServerUnavailableException}, never cached.
+ * API server that does not answer is an {@link ApiServerUnavailableException}, never cached. An accepted token that is
+ * a JWT with an {@code exp} claim (every projected ServiceAccount token is) is remembered only until then, so a token
+ * is never taken after it expires; the claim is read, not trusted: it can only shorten what the review said.
  *
  * <p>The cache is keyed on an HMAC-SHA256 of the token under a key made at start and never kept anywhere else, as the
  * API server's own token cache does: the tokens themselves are never held past the review.
@@ -48,15 +51,15 @@ public final class TokenReviews {
 
     private final KubernetesClient client;
     private final String audience;
-    private final Cache<String, Verdict> cache;
+    private final Cache<String, Remembered> cache;
     private final byte[] hmacKey = new byte[32];
 
     public TokenReviews(KubernetesClient client, String audience, Ticker ticker) {
         this.client = client;
         this.audience = audience;
         // executor(Runnable::run): maintenance on the caller's thread, so a test's ticker decides expiry alone.
-        this.cache = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(TTL).maximumSize(MAX_ENTRIES)
-                .executor(Runnable::run).build();
+        this.cache = Caffeine.newBuilder().ticker(ticker).expireAfter(Expiry.<String, Remembered>creating(
+                (key, remembered) -> remembered.lifetime())).maximumSize(MAX_ENTRIES).executor(Runnable::run).build();
         new SecureRandom().nextBytes(hmacKey);
     }
 
@@ -70,7 +73,21 @@ public final class TokenReviews {
      * @throws ApiServerUnavailableException when the API server gave no verdict
      */
     public Verdict review(String token) {
-        return cache.get(key(token), k -> ask(token));
+        return cache.get(key(token), k -> remember(token, ask(token))).verdict();
+    }
+
+    /** A verdict and how long it may be remembered. */
+    private record Remembered(Verdict verdict, Duration lifetime) {}
+
+    private static Remembered remember(String token, Verdict verdict) {
+        if (verdict instanceof Accepted) {
+            Long exp = JwtExpiry.epochSeconds(token);
+            if (exp != null) {
+                Duration left = Duration.ofMillis(Math.max(0, exp * 1000 - System.currentTimeMillis()));
+                return new Remembered(verdict, left.compareTo(TTL) < 0 ? left : TTL);
+            }
+        }
+        return new Remembered(verdict, TTL);
     }
 
     private Verdict ask(String token) {

@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.nodecache.dns.authority.DemoZones;
 import io.nodecache.testing.TestUpstream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -162,6 +164,43 @@ class KubernetesAuthTest {
         assertEquals(401, node.call("GET", "/api/v1/node", wrong).status());
         assertEquals(401, node.call("GET", "/api/v1/node", wrong).status());
         assertEquals(before + 1, reviews.tokenReviews.get());
+    }
+
+    @Test
+    void anAcceptedTokenIsRememberedNoLongerThanItsExp() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, String> shortLived = headers(jwt("reader-exp", now + 45), "header");
+        int before = reviews.tokenReviews.get();
+        assertEquals(200, node.call("GET", "/api/v1/node", shortLived).status());
+        ticker.advance(Duration.ofSeconds(40));
+        assertEquals(200, node.call("GET", "/api/v1/node", shortLived).status());
+        assertEquals(before + 1, reviews.tokenReviews.get(), "remembered before its exp");
+        ticker.advance(Duration.ofSeconds(10)); // past exp, well inside the 2 minutes
+        assertEquals(200, node.call("GET", "/api/v1/node", shortLived).status());
+        assertEquals(before + 2, reviews.tokenReviews.get(), "reviewed again once its exp passed, not 2 min later");
+
+        // Past its exp by the node's clock already (skew): the review decides each time, nothing is remembered.
+        Map<String, String> stale = headers(jwt("reader-stale", now - 5), "header");
+        assertEquals(200, node.call("GET", "/api/v1/node", stale).status());
+        assertEquals(200, node.call("GET", "/api/v1/node", stale).status());
+        assertEquals(before + 4, reviews.tokenReviews.get());
+
+        // A long-lived token is still remembered for the 2 minutes alone.
+        Map<String, String> longLived = headers(jwt("reader-long", now + 3600), "header");
+        assertEquals(200, node.call("GET", "/api/v1/node", longLived).status());
+        ticker.advance(Duration.ofSeconds(100));
+        assertEquals(200, node.call("GET", "/api/v1/node", longLived).status());
+        assertEquals(before + 5, reviews.tokenReviews.get());
+        ticker.advance(Duration.ofSeconds(21));
+        assertEquals(200, node.call("GET", "/api/v1/node", longLived).status());
+        assertEquals(before + 6, reviews.tokenReviews.get());
+    }
+
+    /** A JWT-shaped token (FakeReviews goes by its prefix) whose payload claims {@code exp}; the signature is junk. */
+    private static String jwt(String prefix, long exp) {
+        String payload = "{\"aud\":[\"nodecache\"],\"exp\":" + exp + ",\"sub\":\"system:serviceaccount:x:y\"}";
+        return prefix + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
     }
 
     @Test
