@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -104,7 +103,7 @@ public final class ReusePortHttpServer implements AutoCloseable {
     ReusePortHttpServer(String name, InetSocketAddress address, Map<String, Route> routes, boolean epoll)
             throws IOException {
         Handler handler = new Handler(Map.copyOf(routes));
-        group = new MultiThreadIoEventLoopGroup(1, r -> {
+        group = new QuietEventLoopGroup(1, r -> {
             Thread t = new FastThreadLocalThread(r, name + "-" + address.getPort());
             t.setDaemon(true);
             return t;

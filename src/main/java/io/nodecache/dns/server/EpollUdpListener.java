@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -19,6 +18,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.nodecache.dns.event.QueryEventSink;
+import io.nodecache.http.QuietEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ final class EpollUdpListener implements UdpTransport {
 
     @Override
     public InetSocketAddress bind(InetSocketAddress address, int threadCount) throws IOException {
-        group = new MultiThreadIoEventLoopGroup(threadCount, r -> {
+        group = new QuietEventLoopGroup(threadCount, r -> {
             // Netty's object pools (Recycler, the allocator's thread cache) only keep objects for its own
             // thread class; on a plain Thread every buffer and outbound entry was new garbage.
             Thread t = new FastThreadLocalThread(r, "nodecache-udp-" + address.getPort());

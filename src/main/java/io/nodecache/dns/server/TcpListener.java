@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -25,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.nodecache.dns.event.QueryEventSink;
+import io.nodecache.http.QuietEventLoopGroup;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -74,7 +74,7 @@ final class TcpListener implements AutoCloseable {
     InetSocketAddress bind(InetSocketAddress address) throws IOException {
         SocketProtocolFamily family = address.getAddress() instanceof Inet6Address
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
-        group = new MultiThreadIoEventLoopGroup(THREADS, r -> {
+        group = new QuietEventLoopGroup(THREADS, r -> {
             Thread t = new FastThreadLocalThread(r, "nodecache-tcp-" + address.getPort());
             t.setDaemon(true);
             return t;
