@@ -26,9 +26,26 @@ public record RawHttp(int status, Map<String, String> headers, String body) {
         // The Host a client that dialled this address sends (a node without a check answers only a loopback one).
         String host = to.getAddress() instanceof Inet6Address ? "[" + to.getAddress().getHostAddress() + "]"
                 : to.getAddress().getHostAddress();
-        return exchange(to, method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + to.getPort()
-                + "\r\nConnection: close\r\n\r\n",
-                "HEAD".equals(method));
+        return exchange(to, request(method, path, host + ":" + to.getPort(), null), "HEAD".equals(method));
+    }
+
+    /**
+     * An HTTP/1.1 request as written on the wire: this {@code Host}, the extra header lines, {@code Connection: close},
+     * and a JSON body (with its length) unless {@code body} is null.
+     */
+    public static String request(String method, String path, String host, String body, String... headers) {
+        StringBuilder b = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+        for (String h : headers) {
+            b.append(h).append("\r\n");
+        }
+        b.append("Connection: close\r\n");
+        if (body != null) {
+            b.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n").append(body);
+        } else {
+            b.append("\r\n");
+        }
+        return b.toString();
     }
 
     /** {@code GET path} on a new connection. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nodecache.dashboard.DashboardApplication;
+import io.nodecache.http.RawHttp;
 import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
 import java.net.ConnectException;
@@ -80,15 +81,15 @@ class DashboardNoLoginTest {
 
     @Test
     void aForeignHostNameIsRefused() throws Exception {
-        String rebound = Web.raw("127.0.0.1", port, Web.rawRequest("GET", "/api/v1/cluster", "attacker.example:"
+        String rebound = Web.raw("127.0.0.1", port, RawHttp.request("GET", "/api/v1/cluster", "attacker.example:"
                 + port, null));
         assertEquals(403, Web.status(rebound), rebound);
         assertTrue(rebound.contains("answers only to a loopback host name"), rebound);
-        String forwardedHost = Web.raw("127.0.0.1", port, Web.rawRequest("GET", "/api/v1/cluster",
+        String forwardedHost = Web.raw("127.0.0.1", port, RawHttp.request("GET", "/api/v1/cluster",
                 "attacker.example", null, "X-Forwarded-Host: localhost"));
         assertEquals(403, Web.status(forwardedHost), forwardedHost);
         for (String host : new String[] {"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}) {
-            assertEquals(200, Web.status(Web.raw("127.0.0.1", port, Web.rawRequest("GET", "/api/v1/cluster", host,
+            assertEquals(200, Web.status(Web.raw("127.0.0.1", port, RawHttp.request("GET", "/api/v1/cluster", host,
                     null))), host);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nodecache.dashboard.DashboardApplication;
+import io.nodecache.http.RawHttp;
 import io.nodecache.node.browser.StdoutTee;
 import io.nodecache.testing.TestNode;
 import io.nodecache.testing.TestUpstream;
@@ -61,7 +62,7 @@ class DashboardProxyModeTest {
 
     static String from(String address, String method, String path, String body, String... headers)
             throws Exception {
-        return Web.raw(address, port, Web.rawRequest(method, path, "dashboard.example", body, headers));
+        return Web.raw(address, port, RawHttp.request(method, path, "dashboard.example", body, headers));
     }
 
     @Test

@@ -122,22 +122,6 @@ final class Web {
         }
     }
 
-    /** A GET or PUT by hand with {@code Connection: close}, so the answer ends with the connection. */
-    static String rawRequest(String method, String path, String host, String body, String... headers) {
-        StringBuilder b = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
-        for (String h : headers) {
-            b.append(h).append("\r\n");
-        }
-        b.append("Connection: close\r\n");
-        if (body != null) {
-            b.append("Content-Type: application/json\r\nContent-Length: ")
-                    .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n").append(body);
-        } else {
-            b.append("\r\n");
-        }
-        return b.toString();
-    }
-
     static int status(String rawResponse) {
         return Integer.parseInt(rawResponse.substring(9, 12));
     }

@@ -70,26 +70,21 @@ class ApiAuthModeTest {
                 AuthNode node = AuthNode.start(upstream, List.of(), c -> {})) {
             InetSocketAddress web = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.port);
             for (String host : List.of("127.0.0.1:" + node.port, "localhost", "[::1]:" + node.port)) {
-                assertEquals(200, get(web, "/api/v1/logging", host, "").status(), host);
+                assertEquals(200, RawHttp.exchange(web, RawHttp.request("GET", "/api/v1/logging", host, null), false)
+                        .status(), host);
             }
             // A page at rebound.example whose name now resolves to 127.0.0.1, switching the query log: refused
             // before it reaches the API, and X-Forwarded-Host cannot talk it round.
-            RawHttp rebound = RawHttp.exchange(web, "PUT /api/v1/logging HTTP/1.1\r\nHost: rebound.example:"
-                    + node.port + "\r\nContent-Type: application/json\r\nContent-Length: 16\r\n"
-                    + "Connection: close\r\n\r\n{\"enabled\":true}", false);
+            RawHttp rebound = RawHttp.exchange(web, RawHttp.request("PUT", "/api/v1/logging",
+                    "rebound.example:" + node.port, "{\"enabled\":true}"), false);
             assertEquals(403, rebound.status(), rebound.body());
             assertTrue(rebound.body().contains("loopback host name"), rebound.body());
-            assertEquals(403, get(web, "/", "rebound.example", "X-Forwarded-Host: localhost\r\n").status());
+            assertEquals(403, RawHttp.exchange(web, RawHttp.request("GET", "/", "rebound.example", null,
+                    "X-Forwarded-Host: localhost"), false).status());
             assertEquals(2, node.denied("forbidden"));
             assertEquals(false, node.context.getBean(io.nodecache.querylog.LoggingSwitch.class).state().enabled(),
                     "the switch did not move");
         }
-    }
-
-    private static RawHttp get(InetSocketAddress to, String path, String host, String extraHeaders)
-            throws Exception {
-        return RawHttp.exchange(to, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders
-                + "Connection: close\r\n\r\n", false);
     }
 
     @Test
