@@ -1,7 +1,6 @@
 package io.nodecache.dashboard.auth;
 
 import io.nodecache.http.LoopbackHost;
-import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -16,18 +15,13 @@ public final class SocketPeer {
     }
 
     public static String address(HttpServletRequest request) {
-        return raw(request).getRemoteAddr();
-    }
-
-    /** The request under every wrapper: the socket's peer, the Host header as received. */
-    public static ServletRequest raw(HttpServletRequest request) {
-        return LoopbackHost.underWrappers(request);
+        return LoopbackHost.underWrappers(request).getRemoteAddr();
     }
 
     /** The peer, and what a proxy said it forwarded for (as said, not believed), for the audit line. */
     public static String describe(HttpServletRequest request) {
         // ForwardedHeaderFilter hides the header it consumed: read it where the socket put it.
-        String forwarded = ((HttpServletRequest) raw(request)).getHeader("X-Forwarded-For");
+        String forwarded = ((HttpServletRequest) LoopbackHost.underWrappers(request)).getHeader("X-Forwarded-For");
         return address(request) + (forwarded == null || forwarded.isBlank() ? "" : " (forwarded for " + forwarded + ")");
     }
 }
