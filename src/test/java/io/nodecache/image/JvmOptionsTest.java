@@ -63,7 +63,7 @@ class JvmOptionsTest {
         List<String> printed = Arrays.asList(out.lines().findFirst().orElseThrow().split("\\s+"));
         assertThat(printed).contains("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=33554432", "-XX:MaxMetaspaceSize=83886080", "-XX:MaxHeapSize=67108864",
-                "-XX:NewRatio=4");
+                "-XX:NewRatio=4", "-XX:TrimNativeHeapInterval=10000");
     }
 
     @Test
